@@ -1,0 +1,56 @@
+/**
+ * Failures the emulator injects: random ones at a configured rate (seedable), and scripted ones a test
+ * queues for a given endpoint ("fail the next 2 POST /v1/comments with 503, after committing the write").
+ */
+import { seededRandom } from "../http/seededRandom.ts";
+
+export interface ScriptedFault {
+  /** `METHOD /template`, e.g. `POST /v1/comments`. */
+  endpoint: string;
+  status: number;
+  /** How many matching requests fail (default 1). */
+  count?: number;
+  /** Fail after the write was applied, as a 503 on a write that committed anyway. */
+  afterCommit?: boolean;
+}
+
+const RANDOM_STATUSES = [500, 502, 503, 429];
+
+export class FaultPlan {
+  private random: () => number;
+  private readonly scripted: Array<Required<ScriptedFault>> = [];
+
+  constructor(
+    public failRate = 0,
+    randomSeed = 1,
+  ) {
+    this.random = seededRandom(randomSeed);
+  }
+
+  reseed(seed: number): void {
+    this.random = seededRandom(seed);
+  }
+
+  script(fault: ScriptedFault): void {
+    this.scripted.push({ count: 1, afterCommit: false, ...fault });
+  }
+
+  clearScripted(): void {
+    this.scripted.length = 0;
+  }
+
+  /** The failure this request gets, if any: a scripted one first, else a random one at `failRate`. */
+  next(endpoint: string): { status: number; afterCommit: boolean } | undefined {
+    const fault = this.scripted.find((entry) => entry.endpoint === endpoint);
+    if (fault) {
+      fault.count -= 1;
+      if (fault.count <= 0) this.scripted.splice(this.scripted.indexOf(fault), 1);
+      return { status: fault.status, afterCommit: fault.afterCommit };
+    }
+    if (this.failRate > 0 && this.random() < this.failRate) {
+      const status = RANDOM_STATUSES[Math.floor(this.random() * RANDOM_STATUSES.length)]!;
+      return { status, afterCommit: false };
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * `npm run emulator -- --port <p> --seed <file.json> [--token <t>] [--rps <n>] [--burst <n>]
+ *  [--latency-ms <n>] [--fail-rate <f>] [--random-seed <n>] [--bot-user <id>]`
+ *
+ * Starts the Notion emulator, prints one line `listening on http://127.0.0.1:<port>` when ready, and serves
+ * until killed.
+ */
+import { z } from "zod";
+import { parseFlags, readJsonFile, runIfMain, serveUntilStopped } from "../shared/commandLine.ts";
+import { SeedError } from "./model/seedWorkspace.ts";
+import { startNotionEmulator } from "./NotionEmulator.ts";
+
+const flagsSchema = z.strictObject({
+  port: z.coerce.number().int().min(0).max(65535).default(0),
+  seed: z.string().optional(),
+  token: z.string().min(1).optional(),
+  rps: z.coerce.number().positive().optional(),
+  burst: z.coerce.number().int().positive().optional(),
+  "latency-ms": z.coerce.number().min(0).optional(),
+  "fail-rate": z.coerce.number().min(0).max(1).optional(),
+  "random-seed": z.coerce.number().int().optional(),
+  "bot-user": z.string().min(1).optional(),
+});
+
+/** Returns an exit code when it stops at once, undefined while serving. */
+export async function main(argv: string[]): Promise<number | undefined> {
+  const flags = parseFlags("emulator", argv, flagsSchema);
+  if (!flags) return 2;
+  const seed = flags.seed ? await readJsonFile("emulator", "seed", flags.seed) : { value: {} };
+  if (!seed) return 2;
+  try {
+    const emulator = await startNotionEmulator({
+      seed: seed.value,
+      port: flags.port,
+      token: flags.token,
+      rps: flags.rps,
+      burst: flags.burst,
+      latencyMs: flags["latency-ms"],
+      failRate: flags["fail-rate"],
+      randomSeed: flags["random-seed"],
+      botUser: flags["bot-user"],
+    });
+    serveUntilStopped(emulator.url, () => emulator.close());
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof SeedError)) throw error;
+    console.error(`emulator: the seed does not fit: ${error.message}`);
+    return 2;
+  }
+}
+
+await runIfMain(import.meta.url, main);

@@ -1,0 +1,68 @@
+/**
+ * Runs one of the project's servers as its own process (as `npm run ...` would) and waits for the
+ * `listening on <url>` line it prints when ready.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "../..");
+
+export interface SpawnedServer {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runScript(
+  script: string,
+  args: string[],
+): { child: ChildProcess; finished: Promise<Finished> } {
+  const child = spawn(
+    process.execPath,
+    [resolve(root, "node_modules/tsx/dist/cli.mjs"), resolve(root, script), ...args],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr!.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const finished = once(child, "exit").then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  return { child, finished };
+}
+
+export async function spawnServer(script: string, args: string[]): Promise<SpawnedServer> {
+  const { child, finished } = runScript(script, args);
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let buffered = "";
+    child.stdout!.on("data", (chunk) => {
+      buffered += chunk;
+      const match = /listening on (\S+)/.exec(buffered);
+      if (match) resolveUrl(match[1]!);
+    });
+    void finished.then((result) =>
+      reject(new Error(`${script} exited with ${result.code}: ${result.stderr}`)),
+    );
+  });
+  return {
+    url,
+    process: child,
+    async stop() {
+      child.kill("SIGTERM");
+      await finished;
+    },
+  };
+}
