@@ -1,0 +1,37 @@
+/**
+ * `npm run llm-fake -- --provider openai|anthropic --port <p> --script <file.json>`
+ *
+ * Starts a scripted model server, prints `listening on <base URL for the SDK>` when ready, and serves
+ * until killed.
+ */
+import { z } from "zod";
+import { parseFlags, readJsonFile, runIfMain, serveUntilStopped } from "../shared/commandLine.ts";
+import { scriptSchema, startScriptedModelServer } from "./ScriptedModelServer.ts";
+
+const flagsSchema = z.strictObject({
+  provider: z.enum(["openai", "anthropic"], "should be openai or anthropic"),
+  port: z.coerce.number().int().min(0).max(65535).default(0),
+  script: z.string().optional(),
+});
+
+/** Returns an exit code when it stops at once, undefined while serving. */
+export async function main(argv: string[]): Promise<number | undefined> {
+  const flags = parseFlags("llm-fake", argv, flagsSchema);
+  if (!flags) return 2;
+  const file = flags.script ? await readJsonFile("llm-fake", "script", flags.script) : { value: [] };
+  if (!file) return 2;
+  const script = scriptSchema.safeParse(file.value);
+  if (!script.success) {
+    console.error(`llm-fake: ${flags.script}: ${script.error.issues[0]!.message}`);
+    return 2;
+  }
+  const server = await startScriptedModelServer({
+    provider: flags.provider,
+    port: flags.port,
+    script: script.data,
+  });
+  serveUntilStopped(server.url, () => server.close());
+  return undefined;
+}
+
+await runIfMain(import.meta.url, main);
