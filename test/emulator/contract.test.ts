@@ -1,5 +1,5 @@
 /**
- * Contract test: every recorded interaction with the real Notion API (../shared/fixtures/notion-recorded/)
+ * Contract test: every recorded interaction with the real Notion API (test/fixtures/notion-recorded/)
  * is replayed against the emulator, seeded with the same workspace objects, and must get the same status
  * and a response with the same keys (recursively) and value types. Ids the real API generated are mapped
  * to the ones the emulator generated as the replay goes.

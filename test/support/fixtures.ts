@@ -1,12 +1,12 @@
 /**
- * Loads the real recorded Notion traffic and webhook bodies from `../shared/fixtures/`, cloned per call so a
+ * Loads the real recorded Notion traffic and webhook bodies (copied into `test/fixtures/`), fresh per call so a
  * test can change its copy freely.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../../shared/fixtures");
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures");
 
 export interface RecordedInteraction {
   method: string;
