@@ -1,6 +1,6 @@
 /**
- * Margin's errors: one base class, and small subclasses for what callers must tell apart.
- * Every message says what happened and what to do about it.
+ * Margin's errors: one base class, and small subclasses for what callers must tell apart. Every message
+ * says what happened and what to do about it, in words the person who reads it can act on.
  */
 
 export class MarginError extends Error {
@@ -10,8 +10,47 @@ export class MarginError extends Error {
   }
 }
 
-/** Input from outside (a seed file, a flag, a request body, a setting) does not fit; the message names it. */
+/** Input from outside (a flag, a request body, a tool call, a seed) does not fit; the message names it. */
 export class InvalidInputError extends MarginError {}
 
 /** Configuration is missing or wrong; the message names the variable or setting to fix. */
 export class ConfigurationError extends MarginError {}
+
+/** A Notion page, block or database cannot be read: missing, not shared with the integration, or trashed. */
+export class NotionAccessError extends MarginError {}
+
+/** The prompt cannot be used: not in the Prompts database, or a setting with a bad value. */
+export class PromptError extends MarginError {}
+
+/** The model provider failed after its SDK's retries (rate limits, outages, bad keys...). */
+export class ProviderError extends MarginError {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** Worth trying again later: rate limits, overloads, server errors, timeouts. */
+  get transient(): boolean {
+    return (
+      this.status === undefined ||
+      this.status === 408 ||
+      this.status === 409 ||
+      this.status === 429 ||
+      this.status >= 500
+    );
+  }
+}
+
+/** Notion failed after retries while Margin was writing; what was posted is reported with it. */
+export class NotionWriteError extends MarginError {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

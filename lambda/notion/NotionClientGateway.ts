@@ -1,0 +1,495 @@
+/**
+ * The Notion gateway over `@notionhq/client`: reads pages (properties, the whole block tree, unresolved
+ * discussions) and prompts, and writes comments. Reads run in parallel and rely on the client's throttle
+ * to stay inside the rate limit; names of users and related pages are looked up once per run.
+ */
+
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  APIErrorCode,
+  APIResponseError,
+  type BlockObjectResponse,
+  type Client,
+  type CommentObjectResponse,
+  isFullBlock,
+  isFullComment,
+  isFullPage,
+  isNotionClientError,
+  iteratePaginatedAPI,
+  type PageObjectResponse,
+  RequestTimeoutError,
+  UnknownHTTPResponseError,
+} from "@notionhq/client";
+import { ConfigurationError, NotionAccessError, NotionWriteError, PromptError } from "../errors.ts";
+import type { PromptPage, PromptProperty } from "../prompt/PromptPage.ts";
+import type { DocumentComment, DocumentThread, ReviewDocument } from "../review/ReviewDocument.ts";
+import { blocksToMarkdown } from "./markdown/blocksToMarkdown.ts";
+import { parseInlineSpans } from "./markdown/parseInlineMarkdown.ts";
+import { richTextToMarkdown } from "./markdown/richTextToMarkdown.ts";
+import type { BotUser, CommentTarget, NotionGateway, PostedComment } from "./NotionGateway.ts";
+import { parseNotionId } from "./parseNotionId.ts";
+import { renderPropertyValue } from "./renderPropertyValue.ts";
+import { type ReadBlock, toDocumentBlocks } from "./toDocumentBlocks.ts";
+
+/** Blocks whose discussions belong elsewhere (child pages) or that cannot carry any (layout only). */
+const NO_DISCUSSIONS = new Set(["child_page", "child_database", "column_list", "column"]);
+/** Blocks whose children are other pages: listed by title, never read. */
+const SEPARATE_PAGES = new Set(["child_page", "child_database"]);
+
+// Writes are retried only after checking they did not go through, so a few attempts are safe.
+const WRITE_ATTEMPTS = 5;
+
+export class NotionClientGateway implements NotionGateway {
+  private bot: Promise<BotUser> | undefined;
+  private readonly userNames = new Map<string, Promise<string>>();
+  private readonly pageTitles = new Map<string, Promise<string>>();
+  private readonly syncedOriginals = new Map<string, Promise<ReadBlock[] | undefined>>();
+
+  constructor(private readonly notion: Client) {}
+
+  botUser(): Promise<BotUser> {
+    this.bot ??= this.call("read the integration's own user", () => this.notion.users.me({})).then(
+      (user) => ({
+        id: user.id,
+        name: user.name ?? "Margin",
+      }),
+    );
+    return this.bot;
+  }
+
+  async readDocument(pageId: string, reviewerName: string): Promise<ReviewDocument> {
+    const page = await this.retrievePage(pageId);
+    if (page.in_trash) {
+      throw new NotionAccessError(
+        `The page "${titleOf(page)}" (${page.id}) is in the trash. Restore it in Notion before asking for a review.`,
+      );
+    }
+    const [bot, tree] = await Promise.all([this.botUser(), this.readChildren(page.id)]);
+    const [properties, threads] = await Promise.all([
+      this.renderProperties(page),
+      this.readThreads(page.id, tree, bot, reviewerName),
+    ]);
+    return {
+      page: { id: page.id, title: titleOf(page), url: page.url, properties },
+      blocks: toDocumentBlocks(tree),
+      threads,
+    };
+  }
+
+  async loadPrompt(database: string, nameOrId: string): Promise<PromptPage> {
+    const pageId = parseNotionId(nameOrId);
+    if (pageId) {
+      const page = await this.retrievePage(pageId);
+      return this.toPromptPage(page);
+    }
+    const pages = await this.promptPages(database);
+    const wanted = nameOrId.trim().toLowerCase();
+    const found = pages.filter((page) => titleOf(page).trim().toLowerCase() === wanted);
+    if (found.length === 0) {
+      const names = pages.map((page) => `"${titleOf(page)}"`).sort();
+      throw new PromptError(
+        `No prompt named "${nameOrId}" in the Prompts database ${database}. ${names.length > 0 ? `Prompts available: ${names.join(", ")}.` : "The database has no prompts yet."}`,
+      );
+    }
+    if (found.length > 1) {
+      throw new PromptError(
+        `${found.length} prompts are named "${nameOrId}" in the Prompts database; rename one, or choose by page id (${found.map((page) => page.id).join(", ")}).`,
+      );
+    }
+    return this.toPromptPage(found[0]!);
+  }
+
+  async postComment(target: CommentTarget, markdown: string, displayName: string): Promise<PostedComment> {
+    const destination =
+      target.kind === "page"
+        ? { parent: { page_id: target.pageId } }
+        : target.kind === "block"
+          ? { parent: { block_id: target.blockId } }
+          : { discussion_id: target.discussionId };
+    const startedAt = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const comment = await this.notion.comments.create({
+          ...destination,
+          markdown,
+          display_name: { type: "custom", custom: { name: displayName } },
+        });
+        return { id: comment.id, discussionId: isFullComment(comment) ? comment.discussion_id : "" };
+      } catch (error) {
+        if (!isRetryableWrite(error) || attempt >= WRITE_ATTEMPTS) {
+          throw new NotionWriteError(
+            `Notion did not accept a comment (${describeError(error)}).`,
+            statusOf(error),
+            { cause: error },
+          );
+        }
+        // A 5xx or a timeout may have committed the comment anyway: look before writing again.
+        if (isAmbiguousWrite(error)) {
+          const existing = await this.findPosted(target, markdown, displayName, startedAt).catch(
+            () => undefined,
+          );
+          if (existing) return existing;
+        }
+        await sleep(500 * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  async updateComment(commentId: string, markdown: string): Promise<PostedComment> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const comment = await this.notion.comments.update({ comment_id: commentId, markdown });
+        return { id: comment.id, discussionId: isFullComment(comment) ? comment.discussion_id : "" };
+      } catch (error) {
+        // Writing the same text twice is harmless, so an unknown outcome is simply tried again.
+        if (!isRetryableWrite(error) || attempt >= WRITE_ATTEMPTS) {
+          throw new NotionWriteError(
+            `Notion did not accept an edit of comment ${commentId} (${describeError(error)}).`,
+            statusOf(error),
+            { cause: error },
+          );
+        }
+        await sleep(500 * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------------
+
+  private async retrievePage(pageId: string): Promise<PageObjectResponse> {
+    const page = await this.call(
+      `read page ${pageId}`,
+      () => this.notion.pages.retrieve({ page_id: pageId }),
+      pageId,
+    );
+    if (!isFullPage(page))
+      throw new NotionAccessError(
+        `Notion returned only part of page ${pageId}; share the page with the integration.`,
+      );
+    return page;
+  }
+
+  /** The children of a page or block, with their children, in order. */
+  private async readChildren(blockId: string): Promise<ReadBlock[]> {
+    const blocks: BlockObjectResponse[] = [];
+    for await (const block of iteratePaginatedAPI(this.notion.blocks.children.list, {
+      block_id: blockId,
+      page_size: 100,
+    })) {
+      if (isFullBlock(block)) blocks.push(block);
+    }
+    return Promise.all(blocks.map((block) => this.readNode(block)));
+  }
+
+  private async readNode(block: BlockObjectResponse): Promise<ReadBlock> {
+    if (block.type === "synced_block" && block.synced_block.synced_from) {
+      const original = await this.readSyncedOriginal(block.synced_block.synced_from.block_id);
+      return { block, children: original ?? [], unavailable: original === undefined };
+    }
+    if (!block.has_children || SEPARATE_PAGES.has(block.type)) return { block, children: [] };
+    return { block, children: await this.readChildren(block.id) };
+  }
+
+  /** A synced copy shows its original's content, read once per run however many copies there are. */
+  private readSyncedOriginal(originalId: string): Promise<ReadBlock[] | undefined> {
+    let children = this.syncedOriginals.get(originalId);
+    if (!children) {
+      children = this.readChildren(originalId).catch((error: unknown) => {
+        if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.ObjectNotFound)
+          return undefined;
+        throw error;
+      });
+      this.syncedOriginals.set(originalId, children);
+    }
+    return children;
+  }
+
+  private async renderProperties(page: PageObjectResponse) {
+    const lookups = {
+      userName: (id: string) => this.userName(id),
+      pageTitle: (id: string) => this.pageTitle(id),
+    };
+    const entries = Object.entries(page.properties).filter(([, value]) => value.type !== "title");
+    return Promise.all(
+      entries.map(async ([name, value]) => ({
+        name,
+        type: value.type,
+        value: await renderPropertyValue(value, lookups),
+      })),
+    );
+  }
+
+  private async readThreads(
+    pageId: string,
+    tree: ReadBlock[],
+    bot: BotUser,
+    reviewerName: string,
+  ): Promise<DocumentThread[]> {
+    const anchors = [
+      pageId,
+      ...new Set(
+        flatten(tree)
+          .filter((node) => !NO_DISCUSSIONS.has(node.block.type))
+          .map((node) => node.block.id),
+      ),
+    ];
+    const perAnchor = await Promise.all(anchors.map((anchor) => this.listComments(anchor)));
+    const threads: DocumentThread[] = [];
+    for (const [index, comments] of perAnchor.entries()) {
+      const anchor = anchors[index]!;
+      const byDiscussion = new Map<string, CommentObjectResponse[]>();
+      for (const comment of comments) {
+        const list = byDiscussion.get(comment.discussion_id) ?? [];
+        list.push(comment);
+        byDiscussion.set(comment.discussion_id, list);
+      }
+      for (const [discussionId, list] of byDiscussion) {
+        threads.push({
+          discussionId,
+          blockId: anchor === pageId ? undefined : anchor,
+          comments: await Promise.all(
+            list.map((comment) => this.toDocumentComment(comment, bot, reviewerName)),
+          ),
+        });
+      }
+    }
+    return threads;
+  }
+
+  private async listComments(blockId: string): Promise<CommentObjectResponse[]> {
+    const comments: CommentObjectResponse[] = [];
+    try {
+      for await (const comment of iteratePaginatedAPI(this.notion.comments.list, {
+        block_id: blockId,
+        page_size: 100,
+      })) {
+        if (isFullComment(comment)) comments.push(comment);
+      }
+    } catch (error) {
+      if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.RestrictedResource) {
+        throw new ConfigurationError(
+          'The integration cannot read comments: turn on its "Read comments" capability in the integration settings.',
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    return comments;
+  }
+
+  private async toDocumentComment(
+    comment: CommentObjectResponse,
+    bot: BotUser,
+    reviewerName: string,
+  ): Promise<DocumentComment> {
+    const display = comment.display_name;
+    const byIntegration = comment.created_by.id === bot.id;
+    const authorName = display?.resolved_name ?? (await this.userName(comment.created_by.id));
+    return {
+      id: comment.id,
+      authorId: comment.created_by.id,
+      authorName,
+      byReviewer: byIntegration && authorName === reviewerName,
+      byBot: byIntegration || (display !== undefined && display.type !== "user"),
+      createdTime: comment.created_time,
+      text: richTextToMarkdown(comment.rich_text),
+    };
+  }
+
+  private userName(id: string): Promise<string> {
+    let name = this.userNames.get(id);
+    if (!name) {
+      name = this.notion.users
+        .retrieve({ user_id: id })
+        .then((user) => user.name ?? "Unknown user")
+        .catch(() => "Unknown user");
+      this.userNames.set(id, name);
+    }
+    return name;
+  }
+
+  private pageTitle(id: string): Promise<string> {
+    let title = this.pageTitles.get(id);
+    if (!title) {
+      title = this.notion.pages
+        .retrieve({ page_id: id })
+        .then((page) => (isFullPage(page) ? titleOf(page) || "Untitled" : "Untitled"))
+        .catch(() => "a page not shared with Margin");
+      this.pageTitles.set(id, title);
+    }
+    return title;
+  }
+
+  // ---- prompts ------------------------------------------------------------------------------------------
+
+  private async promptPages(database: string): Promise<PageObjectResponse[]> {
+    const databaseId = parseNotionId(database);
+    if (!databaseId) {
+      throw new ConfigurationError(`MARGIN_PROMPTS_DATABASE is not a database id or URL: "${database}".`);
+    }
+    const found = await this.notion.databases
+      .retrieve({ database_id: databaseId })
+      .catch((error: unknown) => {
+        if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.ObjectNotFound) {
+          throw new ConfigurationError(
+            `The Prompts database ${databaseId} (MARGIN_PROMPTS_DATABASE) is not shared with the integration or does not exist. Open it in Notion, choose ••• → Connections, and add the integration.`,
+            { cause: error },
+          );
+        }
+        throw error;
+      });
+    const dataSources = "data_sources" in found ? found.data_sources : [];
+    const pages: PageObjectResponse[] = [];
+    for (const dataSource of dataSources) {
+      for await (const page of iteratePaginatedAPI(this.notion.dataSources.query, {
+        data_source_id: dataSource.id,
+        page_size: 100,
+      })) {
+        if (isFullPage(page as PageObjectResponse) && (page as PageObjectResponse).object === "page")
+          pages.push(page as PageObjectResponse);
+      }
+    }
+    return pages;
+  }
+
+  private async toPromptPage(page: PageObjectResponse): Promise<PromptPage> {
+    const body = await this.readChildren(page.id);
+    const properties: Record<string, PromptProperty> = {};
+    for (const [name, value] of Object.entries(page.properties)) {
+      if (value.type === "title") continue;
+      properties[name] = { type: value.type, value: simpleValue(value) };
+    }
+    return {
+      id: page.id,
+      title: titleOf(page),
+      url: page.url,
+      instructions: blocksToMarkdown(body),
+      properties,
+    };
+  }
+
+  // ---- writing ------------------------------------------------------------------------------------------
+
+  /** A comment this run already posted with this text, found after a write whose outcome was unknown. */
+  private async findPosted(
+    target: CommentTarget,
+    markdown: string,
+    displayName: string,
+    since: number,
+  ): Promise<PostedComment | undefined> {
+    const bot = await this.botUser();
+    const anchor =
+      target.kind === "page" ? target.pageId : target.kind === "block" ? target.blockId : target.anchorId;
+    const expected = normalise(
+      parseInlineSpans(markdown)
+        .map((span) => (span.kind === "text" ? span.text : span.expression))
+        .join(""),
+    );
+    // Notion stamps comments to the minute: anything from the minute the first attempt started counts.
+    const earliest = Math.floor(since / 60_000) * 60_000;
+    const comments = await this.listComments(anchor);
+    const match = comments.find(
+      (comment) =>
+        comment.created_by.id === bot.id &&
+        comment.display_name?.resolved_name === displayName &&
+        Date.parse(comment.created_time) >= earliest &&
+        (target.kind !== "reply" || comment.discussion_id === target.discussionId) &&
+        normalise(comment.rich_text.map((item) => item.plain_text).join("")) === expected,
+    );
+    return match ? { id: match.id, discussionId: match.discussion_id } : undefined;
+  }
+
+  /** Runs a read, turning Notion's access errors into messages that say what to do. */
+  private async call<T>(what: string, request: () => Promise<T>, objectId?: string): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (APIResponseError.isAPIResponseError(error)) {
+        if (error.code === APIErrorCode.ObjectNotFound) {
+          throw new NotionAccessError(
+            `Cannot ${what}: Notion says ${objectId ?? "it"} does not exist or is not shared with the integration. In Notion, open the page, choose ••• → Connections, and add the integration.`,
+            { cause: error },
+          );
+        }
+        if (error.code === APIErrorCode.Unauthorized) {
+          throw new ConfigurationError("Notion refused the integration token (401): check NOTION_TOKEN.", {
+            cause: error,
+          });
+        }
+        if (error.code === APIErrorCode.RestrictedResource) {
+          throw new ConfigurationError(
+            `Cannot ${what}: the integration lacks a capability; give it "Read content", "Read comments", "Insert comments" and "Read user information".`,
+            { cause: error },
+          );
+        }
+      }
+      throw error;
+    }
+  }
+}
+
+function flatten(nodes: ReadBlock[]): ReadBlock[] {
+  return nodes.flatMap((node) => [node, ...flatten(node.children)]);
+}
+
+function titleOf(page: PageObjectResponse): string {
+  const title = Object.values(page.properties).find((value) => value.type === "title");
+  return title?.type === "title" ? title.title.map((item) => item.plain_text).join("") : "";
+}
+
+function simpleValue(value: PageObjectResponse["properties"][string]): PromptProperty["value"] {
+  switch (value.type) {
+    case "rich_text":
+      return value.rich_text.map((item) => item.plain_text).join("");
+    case "select":
+      return value.select?.name ?? null;
+    case "status":
+      return value.status?.name ?? null;
+    case "multi_select":
+      return value.multi_select.map((option) => option.name);
+    case "number":
+      return value.number;
+    case "checkbox":
+      return value.checkbox;
+    case "url":
+      return value.url;
+    case "relation":
+      return value.relation.map((target) => target.id);
+    case "people":
+      return value.people.map((person) => person.id);
+    case "date":
+      return value.date?.start ?? null;
+    default:
+      return null;
+  }
+}
+
+function normalise(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function statusOf(error: unknown): number | undefined {
+  return isNotionClientError(error) && "status" in error ? (error as { status: number }).status : undefined;
+}
+
+/** A write that may have gone through: the server failed or never answered. */
+function isAmbiguousWrite(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== undefined) return status >= 500;
+  return (
+    error instanceof RequestTimeoutError ||
+    error instanceof UnknownHTTPResponseError ||
+    error instanceof TypeError
+  );
+}
+
+function isRetryableWrite(error: unknown): boolean {
+  return statusOf(error) === 429 || isAmbiguousWrite(error);
+}
+
+function describeError(error: unknown): string {
+  const status = statusOf(error);
+  if (APIResponseError.isAPIResponseError(error)) return `${status} ${error.code}: ${error.message}`;
+  if (status !== undefined) return `HTTP ${status}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,45 @@
+/**
+ * Everything the review core needs from Notion, behind one small interface. The implementation
+ * (`NotionClientGateway`) talks to the API through `@notionhq/client`; tests run it against the emulator.
+ */
+import type { PromptPage } from "../prompt/PromptPage.ts";
+import type { ReviewDocument } from "../review/ReviewDocument.ts";
+
+export interface BotUser {
+  id: string;
+  name: string;
+}
+
+/** Where a new comment goes: a page (page-level discussion), a block (new discussion), or a reply. */
+export type CommentTarget =
+  | { kind: "page"; pageId: string }
+  | { kind: "block"; blockId: string }
+  | { kind: "reply"; discussionId: string; anchorId: string };
+
+export interface PostedComment {
+  id: string;
+  discussionId: string;
+}
+
+export interface NotionGateway {
+  /** The integration's own bot user: the author of everything Margin posts. */
+  botUser(): Promise<BotUser>;
+
+  /**
+   * Reads a page for review: properties, the whole block tree, and the unresolved discussions of the page
+   * and every block. `reviewerName` tells the reviewer's own comments from others by the same bot.
+   */
+  readDocument(pageId: string, reviewerName: string): Promise<ReviewDocument>;
+
+  /** Finds a prompt in the Prompts database by title (case-insensitive) or by page id or URL. */
+  loadPrompt(database: string, nameOrId: string): Promise<PromptPage>;
+
+  /**
+   * Posts a comment as `displayName`. A write whose outcome is unknown (a 5xx, a timeout) is checked
+   * against the page before it is tried again, so nothing is posted twice.
+   */
+  postComment(target: CommentTarget, markdown: string, displayName: string): Promise<PostedComment>;
+
+  /** Replaces the text of one of the integration's own comments. */
+  updateComment(commentId: string, markdown: string): Promise<PostedComment>;
+}

@@ -1,0 +1,38 @@
+/**
+ * The one way Margin makes a Notion client: API version pinned, the run's throttle in front of every
+ * request, SDK retries on (429 and 529 always; 500 and 503 for reads), quiet logs.
+ */
+import { Client, LogLevel } from "@notionhq/client";
+import { RequestThrottle, type ThrottleOptions } from "./RequestThrottle.ts";
+import { throttledFetch } from "./throttledFetch.ts";
+
+/** The Notion API version Margin is written against (databases hold data sources). */
+export const NOTION_VERSION = "2025-09-03";
+
+export const DEFAULT_THROTTLE: ThrottleOptions = { requestsPerSecond: 2.9, burst: 3, maxConcurrent: 4 };
+
+export interface NotionClientOptions {
+  token: string;
+  /** Another Notion-compatible server, such as the emulator. */
+  baseUrl?: string;
+  throttle?: Partial<ThrottleOptions>;
+  /** SDK retries for rate limits and server errors. */
+  maxRetries?: number;
+  timeoutMs?: number;
+}
+
+export function createNotionClient(options: NotionClientOptions): Client {
+  const throttle = new RequestThrottle({ ...DEFAULT_THROTTLE, ...options.throttle });
+  return new Client({
+    auth: options.token,
+    baseUrl: options.baseUrl,
+    notionVersion: NOTION_VERSION,
+    fetch: throttledFetch({ throttle }),
+    retry: { maxRetries: options.maxRetries ?? 5 },
+    timeoutMs: options.timeoutMs ?? 30_000,
+    logLevel: LogLevel.ERROR,
+    logger: () => {
+      // The SDK's own log lines may carry request details; Margin reports failures itself.
+    },
+  });
+}
