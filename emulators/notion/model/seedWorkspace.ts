@@ -377,7 +377,9 @@ function normaliseIds<T>(seed: T): T {
       if (key === "id" && holder && isIdHolder(holder, holderKey)) return idFor(value);
       return value;
     }
-    if (Array.isArray(value)) return value.map((item) => visit(item, undefined, undefined, key));
+    // Elements of a list are held by the list's key: `people: [{id}]`, `data_sources: [{id}]`.
+    if (Array.isArray(value))
+      return value.map((item) => visit(item, key === "id" ? undefined : key, undefined, key));
     if (value && typeof value === "object") {
       const object = value as Json;
       for (const [childKey, child] of Object.entries(object)) {
@@ -415,6 +417,7 @@ const ID_HOLDER_KEYS = new Set([
   "last_edited_by",
   "people",
   "relation",
+  "data_sources",
 ]);
 
 /** Objects whose `id` is a Notion UUID: users, pages, blocks, comments, mention targets, people, relations. */

@@ -1,0 +1,46 @@
+/**
+ * Builds a provider adapter from configuration: the official SDK client with its own retries, pointed at
+ * the provider or at any compatible server (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`).
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import OpenAI from "openai";
+import { ConfigurationError } from "../errors.ts";
+import type { ProviderName } from "../prompt/reviewSettings.ts";
+import { AnthropicMessagesProvider } from "./AnthropicMessagesProvider.ts";
+import type { LlmProvider } from "./LlmProvider.ts";
+import { OpenAiChatProvider } from "./OpenAiChatProvider.ts";
+
+export interface ProviderCredentials {
+  openaiApiKey?: string;
+  openaiBaseUrl?: string;
+  anthropicApiKey?: string;
+  anthropicBaseUrl?: string;
+  /** SDK retries for rate limits and server errors (default 2). */
+  maxRetries?: number;
+  timeoutMs?: number;
+}
+
+export function createLlmProvider(name: ProviderName, credentials: ProviderCredentials): LlmProvider {
+  const common = { maxRetries: credentials.maxRetries ?? 2, timeout: credentials.timeoutMs ?? 300_000 };
+  if (name === "openai") {
+    if (!credentials.openaiApiKey && !credentials.openaiBaseUrl) {
+      throw new ConfigurationError(
+        "Set OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server): the prompt uses OpenAI.",
+      );
+    }
+    // A local compatible server usually wants no key, but the SDK insists on one.
+    return new OpenAiChatProvider(
+      new OpenAI({
+        apiKey: credentials.openaiApiKey ?? "no-key",
+        baseURL: credentials.openaiBaseUrl,
+        ...common,
+      }),
+    );
+  }
+  if (!credentials.anthropicApiKey) {
+    throw new ConfigurationError("Set ANTHROPIC_API_KEY: the prompt uses Anthropic.");
+  }
+  return new AnthropicMessagesProvider(
+    new Anthropic({ apiKey: credentials.anthropicApiKey, baseURL: credentials.anthropicBaseUrl, ...common }),
+  );
+}

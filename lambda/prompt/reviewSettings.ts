@@ -1,0 +1,155 @@
+/**
+ * A reviewer's settings, read from its prompt page's properties and validated: Provider, Model, Max inline
+ * comments, Minimum inline severity, Summary, Reply in threads, Temperature, Reasoning effort. Empty
+ * properties take the defaults (from the environment); a bad value is refused with the property, the
+ * value and what is allowed, and so is a property whose name looks like a misspelt setting.
+ */
+import { z } from "zod";
+import { PromptError } from "../errors.ts";
+import { SEVERITIES, type Severity } from "../review/severity.ts";
+import type { PromptPage, PromptPropertyValue } from "./PromptPage.ts";
+import {
+  PROMPT_PROPERTIES,
+  PROVIDERS,
+  type PromptSettingKey,
+  REASONING_EFFORTS,
+  SUMMARY_MODES,
+} from "./promptProperties.ts";
+
+export { PROVIDERS };
+export type ProviderName = (typeof PROVIDERS)[number];
+export type SummaryMode = (typeof SUMMARY_MODES)[number];
+
+export interface ReviewSettings {
+  provider: ProviderName;
+  model: string;
+  maxInlineComments: number;
+  minimumInlineSeverity: Severity;
+  summary: SummaryMode;
+  replyInThreads: boolean;
+  temperature?: number;
+  reasoningEffort?: (typeof REASONING_EFFORTS)[number];
+}
+
+/** Defaults for settings a prompt leaves empty. */
+export interface SettingDefaults {
+  provider?: ProviderName;
+  model?: string;
+}
+
+export const DEFAULT_MODELS: Record<ProviderName, string> = {
+  openai: "gpt-5-mini",
+  anthropic: "claude-sonnet-4-5",
+};
+
+const YES = new Set(["yes", "true", "on"]);
+const NO = new Set(["no", "false", "off"]);
+
+/** A checkbox, or a text property saying yes or no. */
+function yesNo(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const word = value.trim().toLowerCase();
+  return YES.has(word) ? true : NO.has(word) ? false : value;
+}
+
+const lowerEnum = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess((value) => (typeof value === "string" ? value.trim().toLowerCase() : value), z.enum(values));
+
+/** How each setting's value is read. */
+const SCHEMAS = {
+  provider: lowerEnum(PROVIDERS),
+  model: z.string().trim().min(1),
+  maxInlineComments: z.coerce.number().int().min(0).max(50),
+  minimumInlineSeverity: lowerEnum(SEVERITIES),
+  summary: lowerEnum(SUMMARY_MODES),
+  replyInThreads: z.preprocess(yesNo, z.boolean()),
+  temperature: z.coerce.number().min(0).max(2),
+  reasoningEffort: lowerEnum(REASONING_EFFORTS),
+} as const satisfies Record<PromptSettingKey, z.ZodType>;
+
+/** The names of every setting property. */
+const SETTING_PROPERTIES: string[] = Object.values(PROMPT_PROPERTIES).map((setting) => setting.property);
+
+const BASE_DEFAULTS = {
+  maxInlineComments: 5,
+  minimumInlineSeverity: "minor" as Severity,
+  summary: "update" as SummaryMode,
+  replyInThreads: true,
+};
+
+export function parseReviewSettings(
+  prompt: Pick<PromptPage, "title" | "properties">,
+  defaults: SettingDefaults = {},
+): ReviewSettings {
+  const byName = new Map(
+    Object.entries(prompt.properties).map(([name, property]) => [
+      name.trim().toLowerCase(),
+      { name, property },
+    ]),
+  );
+  checkForMisspellings(
+    prompt.title,
+    [...byName.values()].map((entry) => entry.name),
+  );
+  const read = <K extends PromptSettingKey>(key: K): z.infer<(typeof SCHEMAS)[K]> | undefined => {
+    const setting = PROMPT_PROPERTIES[key];
+    const entry = byName.get(setting.property.toLowerCase());
+    if (!entry || isEmpty(entry.property.value)) return undefined;
+    const parsed = SCHEMAS[key].safeParse(entry.property.value);
+    if (!parsed.success) {
+      throw new PromptError(
+        `Prompt "${prompt.title}": property "${entry.name}" is ${JSON.stringify(entry.property.value)}; allowed: ${setting.allowed}.`,
+      );
+    }
+    return parsed.data as z.infer<(typeof SCHEMAS)[K]>;
+  };
+  const provider = read("provider") ?? defaults.provider ?? "openai";
+  return {
+    provider,
+    // MARGIN_MODEL names a model of MARGIN_PROVIDER; a prompt on another provider gets that provider's default.
+    model:
+      read("model") ??
+      (defaults.model && (!defaults.provider || defaults.provider === provider)
+        ? defaults.model
+        : DEFAULT_MODELS[provider]),
+    maxInlineComments: read("maxInlineComments") ?? BASE_DEFAULTS.maxInlineComments,
+    minimumInlineSeverity: read("minimumInlineSeverity") ?? BASE_DEFAULTS.minimumInlineSeverity,
+    summary: read("summary") ?? BASE_DEFAULTS.summary,
+    replyInThreads: read("replyInThreads") ?? BASE_DEFAULTS.replyInThreads,
+    temperature: read("temperature"),
+    reasoningEffort: read("reasoningEffort"),
+  };
+}
+
+function isEmpty(value: PromptPropertyValue): boolean {
+  return value === null || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
+/** A property one or two letters away from a setting's name is almost certainly that setting, misspelt. */
+function checkForMisspellings(title: string, names: string[]): void {
+  const known = SETTING_PROPERTIES.map((name) => name.toLowerCase());
+  for (const name of names) {
+    const lower = name.trim().toLowerCase();
+    if (known.includes(lower)) continue;
+    const near = SETTING_PROPERTIES.find((setting) => editDistance(lower, setting.toLowerCase()) <= 2);
+    if (near) {
+      throw new PromptError(
+        `Prompt "${title}": property "${name}" is not a setting; did you mean "${near}"? Rename the property in the Prompts database.`,
+      );
+    }
+  }
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

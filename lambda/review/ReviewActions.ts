@@ -1,0 +1,204 @@
+/**
+ * Validates every tool call before anything can be published, and keeps the ones that pass: the block
+ * and discussion references must exist, the quote must occur in its block (ignoring case, spacing and
+ * formatting marks), the arguments must parse. A refused call gets a message the model can act on.
+ */
+import type { z } from "zod";
+import type { ToolCall } from "../llm/LlmProvider.ts";
+import { type DocumentBlock, flattenBlocks } from "./ReviewDocument.ts";
+import type { RenderedDocument } from "./renderDocument.ts";
+import {
+  commentOnBlockArguments,
+  finishReviewArguments,
+  MAX_COMMENT_CHARACTERS,
+  type ReviewToolName,
+  replyInThreadArguments,
+} from "./reviewTools.ts";
+import type { ToolOutcome } from "./runAgent.ts";
+import type { Severity } from "./severity.ts";
+
+export interface PlannedComment {
+  /** The block's reference in the rendering (`b7`). */
+  ref: string;
+  blockId: string;
+  quote: string;
+  severity: Severity;
+  comment: string;
+  /** Position of the block in the document, for posting in reading order. */
+  order: number;
+}
+
+export interface PlannedReply {
+  ref: string;
+  discussionId: string;
+  /** The block (or page, for page-level discussions) the discussion is on. */
+  anchorId: string;
+  comment: string;
+}
+
+export interface RejectedCall {
+  tool: string;
+  arguments: string;
+  reason: string;
+}
+
+export interface ReviewActionOptions {
+  pageId: string;
+  repliesAllowed: boolean;
+  /** Reply mode: only replies in this discussion are allowed. */
+  onlyThread?: string;
+}
+
+export class ReviewActions {
+  readonly comments: PlannedComment[] = [];
+  readonly replies: PlannedReply[] = [];
+  readonly rejected: RejectedCall[] = [];
+  summary: string | undefined;
+  private readonly order: Map<string, number>;
+
+  constructor(
+    private readonly rendered: RenderedDocument,
+    private readonly options: ReviewActionOptions,
+  ) {
+    this.order = new Map([...rendered.blocks.keys()].map((ref, index) => [ref, index]));
+  }
+
+  isFinish(call: ToolCall): boolean {
+    return call.name === "finish_review";
+  }
+
+  handle(call: ToolCall): ToolOutcome {
+    const outcome = this.check(call);
+    if (!outcome.ok)
+      this.rejected.push({ tool: call.name, arguments: call.rawArguments, reason: outcome.message });
+    return outcome;
+  }
+
+  private check(call: ToolCall): ToolOutcome {
+    if (call.parseError) return refuse(`The arguments are not valid JSON (${call.parseError}).`);
+    switch (call.name as ReviewToolName) {
+      case "comment_on_block":
+        if (this.options.onlyThread) return refuse("Only reply_in_thread is allowed in this conversation.");
+        return this.commentOnBlock(call.arguments);
+      case "reply_in_thread":
+        return this.replyInThread(call.arguments);
+      case "finish_review": {
+        const args = parse(finishReviewArguments, call.arguments);
+        if (!args.ok) return args.outcome;
+        this.summary = args.value.summary.trim();
+        return { ok: true, message: "Review finished.", finishes: true };
+      }
+      default:
+        return refuse(`There is no tool named ${call.name}.`);
+    }
+  }
+
+  private commentOnBlock(raw: unknown): ToolOutcome {
+    const args = parse(commentOnBlockArguments, raw);
+    if (!args.ok) return args.outcome;
+    const { block: ref, quote, severity, comment } = args.value;
+    const block = this.rendered.blocks.get(ref.trim());
+    if (!block)
+      return refuse(
+        `${ref} is not a block of this document; use a reference shown at the start of a line, such as b3.`,
+      );
+    const quotable = quotableText(block);
+    if (quotable.trim()) {
+      if (!normalise(quote)) return refuse(`Give the words of ${ref} the comment is about in "quote".`);
+      if (!normalise(quotable).includes(normalise(quote))) {
+        return refuse(
+          `The quote "${quote}" does not occur in ${ref}; copy the words exactly as they appear in that block.`,
+        );
+      }
+    }
+    if (comment.length > MAX_COMMENT_CHARACTERS) {
+      return refuse(
+        `The comment on ${ref} has ${comment.length} characters; keep it to one point in under ${MAX_COMMENT_CHARACTERS}.`,
+      );
+    }
+    if (
+      this.comments.some(
+        (other) => other.blockId === block.id && normalise(other.comment) === normalise(comment),
+      )
+    ) {
+      return refuse(`You already made this comment on ${ref}.`);
+    }
+    const key = ref.trim();
+    this.comments.push({
+      ref: key,
+      blockId: block.id,
+      quote: quote.trim(),
+      severity,
+      comment: comment.trim(),
+      order: this.order.get(key) ?? 0,
+    });
+    return { ok: true, message: `Comment on ${key} recorded.` };
+  }
+
+  private replyInThread(raw: unknown): ToolOutcome {
+    if (!this.options.repliesAllowed)
+      return refuse("Replies in discussions are turned off for this reviewer.");
+    const args = parse(replyInThreadArguments, raw);
+    if (!args.ok) return args.outcome;
+    const ref = args.value.thread.trim();
+    const thread = this.rendered.threads.get(ref);
+    if (!thread) return refuse(`${ref} is not a discussion of this document; use a reference such as t2.`);
+    if (this.options.onlyThread && this.options.onlyThread !== thread.discussionId) {
+      return refuse(
+        `Only a reply in ${this.rendered.threadRefs.get(this.options.onlyThread)} is allowed in this conversation.`,
+      );
+    }
+    if (thread.comments.at(-1)?.byReviewer)
+      return refuse(`The last word in ${ref} is already yours; reply only where someone asked or answered.`);
+    if (this.replies.some((reply) => reply.ref === ref))
+      return refuse(`You already replied in ${ref} in this review.`);
+    if (args.value.comment.length > MAX_COMMENT_CHARACTERS) {
+      return refuse(
+        `The reply in ${ref} has ${args.value.comment.length} characters; keep it under ${MAX_COMMENT_CHARACTERS}.`,
+      );
+    }
+    this.replies.push({
+      ref,
+      discussionId: thread.discussionId,
+      anchorId: thread.blockId ?? this.options.pageId,
+      comment: args.value.comment.trim(),
+    });
+    return { ok: true, message: `Reply in ${ref} recorded.` };
+  }
+}
+
+function refuse(message: string): ToolOutcome {
+  return { ok: false, message };
+}
+
+function parse<T>(
+  schema: z.ZodType<T>,
+  raw: unknown,
+): { ok: true; value: T } | { ok: false; outcome: ToolOutcome } {
+  const result = schema.safeParse(raw);
+  if (result.success) return { ok: true, value: result.data };
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.join(".") || "arguments"}: ${issue.message}`,
+  );
+  return { ok: false, outcome: refuse(`Invalid arguments: ${problems.join("; ")}.`) };
+}
+
+/** What a quote may be taken from: the block's text, and for tables the text of their rows. */
+function quotableText(block: DocumentBlock): string {
+  const own = [block.plainText, block.text, block.attributes.title, block.attributes.caption]
+    .filter(Boolean)
+    .join("\n");
+  if (block.type !== "table") return own;
+  return [own, ...flattenBlocks(block.children).map((row) => row.plainText)].join("\n");
+}
+
+/** Lower case, single spaces, no formatting marks, plain quotes: how quotes are compared. */
+export function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[*_~`]/g, "")
+    .replace(/[‘’]/g, "'")
+    .replace(/[“”]/g, '"')
+    .replace(/\s+/g, " ")
+    .trim();
+}

@@ -1,0 +1,125 @@
+/**
+ * Decides what is posted where: the comments that meet the minimum severity, up to the limit (highest
+ * severity first), go on their blocks in reading order; the rest are listed in the summary. Text is
+ * shaped for Notion comments, which render inline formatting only.
+ */
+import type { ReviewSettings } from "../prompt/reviewSettings.ts";
+import type { PlannedComment, PlannedReply } from "./ReviewActions.ts";
+import { meetsMinimum, severityRank } from "./severity.ts";
+
+export interface PublicationPlan {
+  inline: PlannedComment[];
+  /** Comments listed in the summary instead of on their block. */
+  inSummary: PlannedComment[];
+  replies: PlannedReply[];
+  /** The summary comment's markdown, or undefined when the summary is off. */
+  summary: string | undefined;
+}
+
+export interface PlanInput {
+  /** Turns a reference the model let slip into its text (`b12`) into words a reader understands. */
+  describeRef(ref: string): string | undefined;
+  comments: PlannedComment[];
+  replies: PlannedReply[];
+  summary: string;
+  settings: ReviewSettings;
+  /** Short excerpts of blocks by id, to say where a summarised comment belongs. */
+  excerpt(blockId: string): string;
+  /** The review's date (YYYY-MM-DD), shown under the summary. */
+  date: string;
+}
+
+export function planPublication(input: PlanInput): PublicationPlan {
+  const { settings } = input;
+  const ranked = [...input.comments].sort(
+    (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.order - b.order,
+  );
+  const eligible = ranked.filter((comment) => meetsMinimum(comment.severity, settings.minimumInlineSeverity));
+  const inline = eligible.slice(0, settings.maxInlineComments).sort((a, b) => a.order - b.order);
+  const inlineSet = new Set(inline);
+  const inSummary = ranked.filter((comment) => !inlineSet.has(comment));
+  return {
+    inline,
+    inSummary,
+    replies: settings.replyInThreads
+      ? input.replies.map((reply) => ({
+          ...reply,
+          comment: replaceRefs(toCommentMarkdown(reply.comment), input.describeRef),
+        }))
+      : [],
+    summary: settings.summary === "off" ? undefined : summaryText(input, inline.length, inSummary),
+  };
+}
+
+function summaryText(input: PlanInput, inlineCount: number, inSummary: PlannedComment[]): string {
+  const parts = [replaceRefs(toCommentMarkdown(input.summary), input.describeRef)];
+  if (inSummary.length > 0) {
+    const items = inSummary.map(
+      (comment) =>
+        `• *${comment.severity}* — on “${oneLine(input.excerpt(comment.blockId))}”: ${oneLine(replaceRefs(toCommentMarkdown(comment.comment), input.describeRef))}`,
+    );
+    parts.push(["**Also noted**", ...items].join("\n"));
+  }
+  const counts = [`${inlineCount} comment${inlineCount === 1 ? "" : "s"} on the page`];
+  if (inSummary.length > 0) counts.push(`${inSummary.length} more listed above`);
+  parts.push(`_Reviewed ${input.date} · ${counts.join(" · ")}_`);
+  return parts.join("\n\n");
+}
+
+/** The text of one inline comment: a severity word for the serious ones, the quote when the block is long. */
+export function inlineCommentText(
+  comment: PlannedComment,
+  blockText: string,
+  describeRef: (ref: string) => string | undefined,
+): string {
+  const label =
+    comment.severity === "critical" ? "**Critical:** " : comment.severity === "major" ? "**Major:** " : "";
+  const quoted =
+    comment.quote && blockText.length > comment.quote.length + 40 ? `“${oneLine(comment.quote)}” — ` : "";
+  return `${label}${quoted}${replaceRefs(toCommentMarkdown(comment.comment), describeRef)}`;
+}
+
+/**
+ * References are Margin's own shorthand; people reading Notion never see them. Any that slip into text
+ * become the words they stand for ("(b12)" -> "(“Move all users…”)").
+ */
+export function replaceRefs(text: string, describeRef: (ref: string) => string | undefined): string {
+  return text.replace(/\b([bt]\d+)\b/g, (ref) => describeRef(ref) ?? ref);
+}
+
+/**
+ * Notion comments render inline formatting only: list markers become bullets, headings bold, code fences
+ * plain text, so nothing shows up as stray markdown.
+ */
+export function toCommentMarkdown(text: string): string {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .replace(/^```[^\n]*\n?/gm, "")
+    .replace(/^\s*[-*+]\s+/gm, "• ")
+    .replace(/^#{1,6}\s+(.+)$/gm, "**$1**")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").trim();
+}
+
+/** Splits a comment into pieces of at most `limit` characters, at line breaks where possible, else spaces. */
+export function splitCommentText(text: string, limit = 1900): string[] {
+  if (text.length <= limit) return [text];
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    let cut = rest.lastIndexOf("\n", limit);
+    if (cut < limit / 2) cut = rest.lastIndexOf(" ", limit);
+    if (cut < limit / 2) cut = limit;
+    // Never split a surrogate pair.
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    pieces.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  if (rest) pieces.push(rest);
+  return pieces;
+}

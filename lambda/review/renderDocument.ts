@@ -1,0 +1,198 @@
+/**
+ * The document as the model reads it: compact, deterministic text. A header with the title and the
+ * properties; then the blocks in order, indented by nesting, each with a short reference (`b1`, `b2`...);
+ * each discussion as a reference (`t1`...) under its block (page-level ones under the header), with
+ * author, date and text of every comment, the reviewer's own marked "(you)". References map back to
+ * Notion ids only inside Margin. The same document always renders to the same bytes.
+ */
+import type { DocumentBlock, DocumentComment, DocumentThread, ReviewDocument } from "./ReviewDocument.ts";
+
+export interface RenderedDocument {
+  text: string;
+  /** `b3` -> the block it names. */
+  blocks: Map<string, DocumentBlock>;
+  /** `t2` -> the discussion it names. */
+  threads: Map<string, DocumentThread>;
+  /** Notion block id -> its reference. */
+  blockRefs: Map<string, string>;
+  /** Notion discussion id -> its reference. */
+  threadRefs: Map<string, string>;
+}
+
+const INDENT = "  ";
+
+/** Layout-only blocks: no reference of their own, their children shown in place. */
+const TRANSPARENT = new Set(["column_list", "synced_block"]);
+
+export function renderDocument(document: ReviewDocument): RenderedDocument {
+  const rendered: RenderedDocument = {
+    text: "",
+    blocks: new Map(),
+    threads: new Map(),
+    blockRefs: new Map(),
+    threadRefs: new Map(),
+  };
+  const lines: string[] = [];
+  const shownBlocks = new Set<string>();
+  collectIds(document.blocks, shownBlocks);
+  const threadsByBlock = new Map<string, DocumentThread[]>();
+  const pageThreads: DocumentThread[] = [];
+  for (const thread of document.threads) {
+    if (thread.blockId && shownBlocks.has(thread.blockId)) {
+      const list = threadsByBlock.get(thread.blockId) ?? [];
+      list.push(thread);
+      threadsByBlock.set(thread.blockId, list);
+    } else {
+      pageThreads.push(thread);
+    }
+  }
+
+  lines.push(`# ${document.page.title || "Untitled"}`);
+  for (const property of document.page.properties) {
+    lines.push(`${property.name}: ${oneLine(property.value) || "(empty)"}`);
+  }
+  if (pageThreads.length > 0) {
+    lines.push("", "Comments on the page:");
+    for (const thread of pageThreads) renderThread(thread, "", rendered, lines);
+  }
+  lines.push("");
+
+  let blockCount = 0;
+  const walk = (blocks: DocumentBlock[], depth: number) => {
+    let number = 0;
+    let column = 0;
+    for (const block of blocks) {
+      number = block.type === "numbered_list_item" ? number + 1 : 0;
+      const indent = INDENT.repeat(depth);
+      if (TRANSPARENT.has(block.type)) {
+        if (block.attributes.unavailable) lines.push(`${indent}(synced content not shared with Margin)`);
+        walk(block.children, depth);
+        continue;
+      }
+      if (block.type === "column") {
+        column += 1;
+        lines.push(`${indent}(column ${column})`);
+        walk(block.children, depth + 1);
+        continue;
+      }
+      blockCount += 1;
+      const ref = `b${blockCount}`;
+      rendered.blocks.set(ref, block);
+      rendered.blockRefs.set(block.id, ref);
+      const body = blockBody(block, number).split("\n");
+      const head = `${indent}${ref} `;
+      lines.push(head + body[0]);
+      const continuation = " ".repeat(head.length);
+      for (const line of body.slice(1)) lines.push(line ? continuation + line : "");
+      for (const thread of threadsByBlock.get(block.id) ?? [])
+        renderThread(thread, indent + INDENT, rendered, lines);
+      walk(block.children, depth + 1);
+    }
+  };
+  walk(document.blocks, 0);
+  rendered.text = `${lines.join("\n").replace(/\n+$/, "")}\n`;
+  return rendered;
+}
+
+function renderThread(
+  thread: DocumentThread,
+  indent: string,
+  rendered: RenderedDocument,
+  lines: string[],
+): void {
+  const ref = `t${rendered.threads.size + 1}`;
+  rendered.threads.set(ref, thread);
+  rendered.threadRefs.set(thread.discussionId, ref);
+  const head = `${indent}${ref} `;
+  const follow = " ".repeat(head.length);
+  thread.comments.forEach((comment, index) => {
+    const text = comment.text.split("\n");
+    const prefix = index === 0 ? head : follow;
+    lines.push(`${prefix}${author(comment)} ${comment.createdTime.slice(0, 10)}: ${text[0]}`);
+    for (const line of text.slice(1)) lines.push(`${follow}  ${line}`);
+  });
+}
+
+function author(comment: DocumentComment): string {
+  if (comment.byReviewer) return `${comment.authorName} (you)`;
+  return comment.byBot ? `${comment.authorName} (bot)` : comment.authorName;
+}
+
+/** The block's line: a marker for its type, then its text. */
+function blockBody(block: DocumentBlock, number: number): string {
+  const { text, attributes } = block;
+  switch (block.type) {
+    case "heading_1":
+      return `# ${text}`;
+    case "heading_2":
+      return `## ${text}`;
+    case "heading_3":
+      return `### ${text}`;
+    case "heading_4":
+      return `#### ${text}`;
+    case "bulleted_list_item":
+      return `- ${text}`;
+    case "numbered_list_item":
+      return `${number}. ${text}`;
+    case "to_do":
+      return `[${attributes.checked ? "x" : " "}] ${text}`;
+    case "toggle":
+      return `▸ ${text}`;
+    case "quote":
+      return `> ${text}`;
+    case "callout":
+      return `> ${attributes.icon ? `${attributes.icon} ` : ""}${text}`;
+    case "code":
+      return `\`\`\`${attributes.language && attributes.language !== "plain text" ? attributes.language : ""}\n${text}\n\`\`\``;
+    case "equation":
+      return `$$ ${text} $$`;
+    case "divider":
+      return "---";
+    case "table":
+      return attributes.hasColumnHeader ? "table (first row is the header):" : "table:";
+    case "table_row":
+      return `| ${(attributes.cells ?? []).map(oneLine).join(" | ")} |`;
+    case "child_page":
+      return `[sub-page: ${attributes.title || "Untitled"}]`;
+    case "child_database":
+      return `[database: ${attributes.title || "Untitled"}]`;
+    case "link_to_page":
+      return "[link to another page]";
+    case "image":
+    case "video":
+    case "pdf":
+    case "file":
+    case "audio":
+      return `[${block.type}${describeMedia(attributes.caption, attributes.url)}]`;
+    case "bookmark":
+    case "embed":
+    case "link_preview":
+      return `[${block.type.replace("_", " ")}${describeMedia(attributes.caption, attributes.url)}]`;
+    case "meeting_notes":
+    case "transcription":
+      return `[meeting notes${attributes.title ? `: ${attributes.title}` : ""}]`;
+    case "unsupported":
+      return "[a block type the Notion API does not show]";
+    case "paragraph":
+    case "template":
+      return text;
+    default:
+      return text || `[${block.type}]`;
+  }
+}
+
+function describeMedia(caption: string | undefined, url: string | undefined): string {
+  const parts = [caption, url].filter(Boolean);
+  return parts.length > 0 ? `: ${parts.join(" ")}` : "";
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " / ");
+}
+
+function collectIds(blocks: DocumentBlock[], ids: Set<string>): void {
+  for (const block of blocks) {
+    if (!TRANSPARENT.has(block.type) && block.type !== "column") ids.add(block.id);
+    collectIds(block.children, ids);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The reviewer's tools, defined once with zod: their arguments are validated with these schemas, and the
+ * JSON Schema each provider sees is generated from them.
+ */
+import { z } from "zod";
+import type { ToolSpec } from "../llm/LlmProvider.ts";
+import { SEVERITIES } from "./severity.ts";
+
+/** Longest inline comment accepted: one point, said briefly. */
+export const MAX_COMMENT_CHARACTERS = 1200;
+
+export const commentOnBlockArguments = z.strictObject({
+  block: z.string().describe("The block's reference, such as b12."),
+  quote: z
+    .string()
+    .describe("The exact words of that block the comment is about (a short phrase is enough)."),
+  severity: z
+    .enum(SEVERITIES)
+    .describe(
+      "critical: blocks approval or risks harm; major: fix before approval; minor: worth fixing; nit: optional.",
+    ),
+  comment: z
+    .string()
+    .min(1)
+    .describe("One point: what is wrong or missing, why it matters, what would resolve it."),
+});
+
+export const replyInThreadArguments = z.strictObject({
+  thread: z.string().describe("The discussion's reference, such as t3."),
+  comment: z.string().min(1).describe("The reply: brief and direct."),
+});
+
+export const finishReviewArguments = z.strictObject({
+  summary: z.string().min(1).describe("The summary comment for the whole page."),
+});
+
+export type CommentOnBlockArguments = z.infer<typeof commentOnBlockArguments>;
+export type ReplyInThreadArguments = z.infer<typeof replyInThreadArguments>;
+
+const TOOLS = {
+  comment_on_block: {
+    description: "Leave one comment on one block of the document. Call it once per point.",
+    schema: commentOnBlockArguments,
+  },
+  reply_in_thread: {
+    description: "Reply in an existing discussion, where someone asked you something or answered you.",
+    schema: replyInThreadArguments,
+  },
+  finish_review: {
+    description: "End the review with the summary comment for the page. Call it last, once.",
+    schema: finishReviewArguments,
+  },
+} as const;
+
+export type ReviewToolName = keyof typeof TOOLS;
+
+/** The tools offered to the model; `reply_in_thread` only when replies are on. */
+export function reviewToolSpecs(options: { replies: boolean; only?: ReviewToolName[] }): ToolSpec[] {
+  const names = (Object.keys(TOOLS) as ReviewToolName[]).filter(
+    (name) =>
+      (options.replies || name !== "reply_in_thread") && (!options.only || options.only.includes(name)),
+  );
+  return names.map((name) => {
+    const { $schema: _schema, ...parameters } = z.toJSONSchema(TOOLS[name].schema) as Record<string, unknown>;
+    return { name, description: TOOLS[name].description, parameters };
+  });
+}
