@@ -1,0 +1,95 @@
+/**
+ * `margin demo` (and `npm start`): starts the Notion emulator in this process with a small workspace and
+ * reviews its RFC with the library's RFC reviewer, using the provider configured in the environment.
+ * Without a model key it shows the document as the model would read it, and what to set.
+ */
+import { startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
+import { readCliEnvironment } from "../config/cliConfig.ts";
+import { createNotionClient } from "../notion/createNotionClient.ts";
+import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
+import type { ProviderName } from "../prompt/reviewSettings.ts";
+import { countTokens } from "../review/countTokens.ts";
+import { renderDocument } from "../review/renderDocument.ts";
+import { runReview } from "../review/runReview.ts";
+import type { CliIo } from "./CliIo.ts";
+import { DEMO_IDS, demoWorkspace } from "./demo/demoWorkspace.ts";
+import { outcomeText, reviewAsText } from "./printReview.ts";
+import { reviewDependencies } from "./reviewDependencies.ts";
+
+const DEMO_TOKEN = "demo-token";
+
+export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
+  const env = readCliEnvironment(io.env);
+  const emulator = await startNotionEmulator({ seed: demoWorkspace(), token: DEMO_TOKEN });
+  try {
+    io.stderr(`Notion emulator with the demo workspace: ${emulator.url}\n`);
+    const provider = chooseProvider(env);
+    const demoEnv = {
+      ...env,
+      NOTION_TOKEN: DEMO_TOKEN,
+      NOTION_BASE_URL: emulator.url,
+      MARGIN_PROMPTS_DATABASE: DEMO_IDS.promptsDatabase,
+      // The emulator has no rate limit worth respecting; the demo should not wait on one.
+      MARGIN_NOTION_RPS: 100,
+    };
+    if (!provider) {
+      const notion = new NotionClientGateway(
+        createNotionClient({
+          token: DEMO_TOKEN,
+          baseUrl: emulator.url,
+          throttle: { requestsPerSecond: 100, burst: 100 },
+        }),
+      );
+      const rendered = renderDocument(await notion.readDocument(DEMO_IDS.rfc, "RFC Reviewer"));
+      io.stdout(`${rendered.text}\n`);
+      io.stdout(
+        `This is the RFC as the reviewer model reads it: ${countTokens(rendered.text).toLocaleString("en-US")} tokens, ${rendered.blocks.size} blocks, ${rendered.threads.size} discussion.\n\n`,
+      );
+      io.stdout(
+        [
+          "To have a model review it, set one of these (in the environment or a .env file) and run `npm start` again:",
+          "  OPENAI_API_KEY=sk-...              OpenAI (model: MARGIN_MODEL, default gpt-5-mini)",
+          "  ANTHROPIC_API_KEY=sk-ant-...       Anthropic (model: MARGIN_MODEL, default claude-sonnet-4-5)",
+          "  OPENAI_BASE_URL=http://localhost:11434/v1 MARGIN_MODEL=<model>",
+          "                                     any local OpenAI-compatible server (Ollama, llama.cpp, vLLM...)",
+          "",
+        ].join("\n"),
+      );
+      return 0;
+    }
+    const result = await runReview(
+      {
+        pageId: DEMO_IDS.rfc,
+        prompt: "RFC Reviewer",
+        promptsDatabase: DEMO_IDS.promptsDatabase,
+        overrides: { provider },
+      },
+      reviewDependencies(demoEnv, io),
+    );
+    io.stdout(reviewAsText(result));
+    if (result.outcome.kind !== "reviewed") {
+      io.stderr(`The demo review did not complete: ${outcomeText(result)}\n`);
+      return 1;
+    }
+    const posted = emulator.control
+      .state()
+      .comments.filter(
+        (comment: { created_by: { id: string } }) => comment.created_by.id === emulator.botUserId,
+      );
+    io.stdout(
+      `\nThe emulated page now carries ${posted.length} comment${posted.length === 1 ? "" : "s"} by the reviewer.\n`,
+    );
+    return 0;
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** The provider the demo can use: MARGIN_PROVIDER, else whichever has credentials. */
+function chooseProvider(env: ReturnType<typeof readCliEnvironment>): ProviderName | undefined {
+  if (env.MARGIN_PROVIDER === "openai" && (env.OPENAI_API_KEY || env.OPENAI_BASE_URL)) return "openai";
+  if (env.MARGIN_PROVIDER === "anthropic" && env.ANTHROPIC_API_KEY) return "anthropic";
+  if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL) return "openai";
+  if (env.ANTHROPIC_API_KEY) return "anthropic";
+  return undefined;
+}

@@ -1,0 +1,21 @@
+/**
+ * One line on stderr for each step of a review, as it happens.
+ */
+import type { ProgressEvent } from "../review/runReview.ts";
+
+export function describeProgress(event: ProgressEvent): string | undefined {
+  switch (event.kind) {
+    case "prompt_loaded":
+      return `Prompt "${event.prompt.title}" loaded (${event.settings.provider} ${event.settings.model}).`;
+    case "document_read":
+      return `Read "${event.title}": ${event.blocks} blocks, ${event.threads} open discussion${event.threads === 1 ? "" : "s"}.`;
+    case "document_rendered":
+      return event.tokens === undefined
+        ? undefined
+        : `Document rendered for the model: ${event.tokens.toLocaleString("en-US")} tokens.`;
+    case "round_trip":
+      return `Model round trip ${event.turn}: ${event.usage.inputTokens.toLocaleString("en-US")} tokens in (${event.usage.cachedInputTokens.toLocaleString("en-US")} cached), ${event.usage.outputTokens.toLocaleString("en-US")} out so far.`;
+    case "posted":
+      return undefined;
+  }
+}

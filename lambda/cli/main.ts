@@ -1,0 +1,62 @@
+/**
+ * The `margin` command: parses the subcommand, runs it, and turns Margin's errors into one clear line and
+ * an exit code (0 done, 1 the review did not complete, 2 bad usage or configuration).
+ */
+import { loadDotEnv } from "../config/loadDotEnv.ts";
+import { ConfigurationError, InvalidInputError, MarginError } from "../errors.ts";
+import { type CliIo, processIo } from "./CliIo.ts";
+import { demoCommand } from "./demoCommand.ts";
+import { REVIEW_USAGE, reviewCommand } from "./reviewCommand.ts";
+
+const USAGE = `Usage:
+  ${REVIEW_USAGE}
+  margin demo        review a sample RFC in a local Notion emulator (no Notion account needed)
+
+Configuration comes from the environment or a .env file: NOTION_TOKEN, NOTION_BASE_URL,
+MARGIN_PROMPTS_DATABASE, OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,
+MARGIN_PROVIDER, MARGIN_MODEL.
+`;
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  const withEnv: CliIo = { ...io, env: loadDotEnv(io.cwd, io.env) };
+  try {
+    switch (command) {
+      case "review":
+        return await reviewCommand(rest, withEnv);
+      case "demo":
+        return await demoCommand(rest, withEnv);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr(`margin: unknown command "${command}".\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigurationError || error instanceof InvalidInputError) {
+      io.stderr(`margin: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof MarginError) {
+      io.stderr(`margin: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof TypeError && /Unknown option|Unexpected argument/.test(error.message)) {
+      io.stderr(`margin: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    // Not one of Margin's own errors: say what it was; the stack only on request.
+    io.stderr(`margin: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (withEnv.env.MARGIN_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ""}\n`);
+    else io.stderr("Run again with MARGIN_DEBUG=1 to see where it happened.\n");
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = await runCli(process.argv.slice(2), processIo());
+}

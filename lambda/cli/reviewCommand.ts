@@ -1,0 +1,68 @@
+/**
+ * `margin review <page id or URL> --prompt <name or id> [--provider openai|anthropic] [--model <m>]
+ *  [--dry-run] [--json]`: reviews one page with one prompt and prints what was posted.
+ */
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { readCliEnvironment, requireSetting } from "../config/cliConfig.ts";
+import { InvalidInputError } from "../errors.ts";
+import { parseNotionId } from "../notion/parseNotionId.ts";
+import { PROVIDERS } from "../prompt/reviewSettings.ts";
+import { runReview } from "../review/runReview.ts";
+import type { CliIo } from "./CliIo.ts";
+import { outcomeText, reviewAsJson, reviewAsText } from "./printReview.ts";
+import { reviewDependencies } from "./reviewDependencies.ts";
+
+export const REVIEW_USAGE =
+  "margin review <page id or URL> --prompt <name or id> [--provider openai|anthropic] [--model <model>] [--dry-run] [--json]";
+
+const optionsSchema = z.object({
+  prompt: z
+    .string({ error: "--prompt is required: the prompt's title or page id" })
+    .trim()
+    .min(1, "--prompt is required: the prompt's title or page id"),
+  provider: z.enum(PROVIDERS, `--provider should be ${PROVIDERS.join(" or ")}`).optional(),
+  model: z.string().trim().min(1).optional(),
+  "dry-run": z.boolean().optional(),
+  json: z.boolean().optional(),
+});
+
+export async function reviewCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      prompt: { type: "string" },
+      provider: { type: "string" },
+      model: { type: "string" },
+      "dry-run": { type: "boolean" },
+      json: { type: "boolean" },
+    },
+  });
+  const options = optionsSchema.safeParse(values);
+  if (!options.success)
+    throw new InvalidInputError(`${options.error.issues[0]!.message}. Usage: ${REVIEW_USAGE}`);
+  if (positionals.length !== 1)
+    throw new InvalidInputError(`Give exactly one page to review. Usage: ${REVIEW_USAGE}`);
+  const pageId = parseNotionId(positionals[0]!);
+  if (!pageId) throw new InvalidInputError(`"${positionals[0]}" is not a Notion page id or URL.`);
+
+  const env = readCliEnvironment(io.env);
+  const promptsDatabase = requireSetting(env, "MARGIN_PROMPTS_DATABASE");
+  const deps = reviewDependencies(env, io);
+  const result = await runReview(
+    {
+      pageId,
+      prompt: options.data.prompt,
+      promptsDatabase,
+      overrides: { provider: options.data.provider, model: options.data.model },
+      dryRun: options.data["dry-run"],
+    },
+    deps,
+  );
+  io.stdout(options.data.json ? `${JSON.stringify(reviewAsJson(result), null, 2)}\n` : reviewAsText(result));
+  const ok =
+    (result.outcome.kind === "reviewed" && !result.publish?.failed) || result.outcome.kind === "dry_run";
+  if (!ok) io.stderr(`Review incomplete: ${outcomeText(result)}\n`);
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,248 @@
+/**
+ * A small world for end-to-end review tests: the Notion emulator seeded with a Prompts database and a
+ * document, a scripted model server, and `margin` run in-process with an environment pointing at both.
+ */
+
+import {
+  type Provider,
+  type ScriptEntry,
+  type ScriptedModelServer,
+  startScriptedModelServer,
+} from "../../emulators/llm/ScriptedModelServer.ts";
+import { idFor } from "../../emulators/notion/model/notionIds.ts";
+import { type NotionEmulator, startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
+import { runCli } from "../../lambda/cli/main.ts";
+import {
+  type PromptSettingKey,
+  type PromptSettingValue,
+  promptsDatabaseSchema,
+  toPropertyValues,
+} from "../../lambda/prompt/promptProperties.ts";
+
+export const TOKEN = "ntn_world_token";
+
+export interface WorldOptions {
+  provider: Provider;
+  script?: ScriptEntry[];
+  /** The document's body as seed markdown (lines ending in ` ^name` name their block). */
+  markdown?: string;
+  settings?: Partial<Record<PromptSettingKey, PromptSettingValue>>;
+  /** Extra seed comments (threads on the document). */
+  comments?: Array<Record<string, unknown>>;
+  /** Extra raw seed properties for the prompt page. */
+  promptProperties?: Record<string, unknown>;
+  emulator?: { failRate?: number; randomSeed?: number; rps?: number; latencyMs?: number };
+  instructions?: string;
+}
+
+export const DEFAULT_MARKDOWN = [
+  "## Problem",
+  "Logins are slow every Monday morning. ^problem",
+  "",
+  "## Plan",
+  "- Split the logins table into four shards. ^shards",
+  "  - Move every user in one weekend. ^weekend",
+  "  - Keep the old table as a fallback. ^fallback",
+  "- Monitor latency per shard. ^monitor",
+  "",
+  "## Owners",
+  "The identity team owns the new cluster. ^owners",
+].join("\n");
+
+export class ReviewWorld {
+  private constructor(
+    readonly emulator: NotionEmulator,
+    readonly model: ScriptedModelServer,
+    readonly provider: Provider,
+  ) {}
+
+  static async start(options: WorldOptions): Promise<ReviewWorld> {
+    const emulator = await startNotionEmulator({
+      seed: reviewSeed(options),
+      token: TOKEN,
+      failRate: options.emulator?.failRate,
+      randomSeed: options.emulator?.randomSeed,
+      rps: options.emulator?.rps,
+      latencyMs: options.emulator?.latencyMs,
+    });
+    const model = await startScriptedModelServer({
+      provider: options.provider,
+      script: options.script ?? [],
+    });
+    return new ReviewWorld(emulator, model, options.provider);
+  }
+
+  readonly pageId = idFor("doc");
+  readonly promptsDatabaseId = idFor("prompts");
+
+  env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const keys =
+      this.provider === "openai"
+        ? { OPENAI_API_KEY: "sk-test-key", OPENAI_BASE_URL: this.model.url }
+        : { ANTHROPIC_API_KEY: "sk-ant-test-key", ANTHROPIC_BASE_URL: this.model.url };
+    return {
+      NOTION_TOKEN: TOKEN,
+      NOTION_BASE_URL: this.emulator.url,
+      MARGIN_PROMPTS_DATABASE: this.promptsDatabaseId,
+      MARGIN_PROVIDER: this.provider,
+      MARGIN_MODEL: "test-model",
+      MARGIN_NOTION_RPS: "200",
+      ...keys,
+      ...extra,
+    };
+  }
+
+  /** Runs `margin` in this process with the world's environment. */
+  async margin(
+    args: string[],
+    env: NodeJS.ProcessEnv = this.env(),
+  ): Promise<{ code: number; stdout: string; stderr: string }> {
+    let stdout = "";
+    let stderr = "";
+    const code = await runCli(args, {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
+      env,
+      cwd: "/nonexistent-margin-test-dir",
+    });
+    return { code, stdout, stderr };
+  }
+
+  /** Comments the integration posted, as the emulator holds them. */
+  botComments(): Array<
+    Record<string, unknown> & {
+      id: string;
+      parent: Record<string, string>;
+      discussion_id: string;
+      display_name: { resolved_name: string };
+      rich_text: Array<{ plain_text: string }>;
+    }
+  > {
+    return this.emulator.control
+      .state()
+      .comments.filter(
+        (comment: { created_by: { id: string } }) => comment.created_by.id === this.emulator.botUserId,
+      );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.emulator.close(), this.model.close()]);
+  }
+}
+
+export function textOf(comment: { rich_text: Array<{ plain_text: string }> }): string {
+  return comment.rich_text.map((item) => item.plain_text).join("");
+}
+
+export function reviewSeed(options: WorldOptions): Record<string, unknown> {
+  return {
+    users: [
+      { id: "ana", name: "Ana Author" },
+      { id: "bo", name: "Bo Builder" },
+      { id: "margin-bot", name: "Margin", type: "bot" },
+      { id: "other-bot", name: "Other Integration", type: "bot" },
+    ],
+    pages: [
+      { id: "home", parent: { workspace: true }, title: "Home" },
+      {
+        id: "rfc-reviewer",
+        parent: { data_source_id: "prompts-source" },
+        title: "RFC Reviewer",
+        properties: {
+          ...toPropertyValues({ replyInThreads: true, ...options.settings }),
+          ...(options.promptProperties ?? {}),
+        },
+        markdown: options.instructions ?? "Look for missing rollback plans and missing owners.",
+      },
+      {
+        id: "plan-reviewer",
+        parent: { data_source_id: "prompts-source" },
+        title: "Plan Reviewer",
+        markdown: "Review plans.",
+      },
+      {
+        id: "doc",
+        parent: { data_source_id: "docs-source" },
+        title: "RFC: Shard logins",
+        properties: { Status: "In review", Approvers: [] },
+        markdown: options.markdown ?? DEFAULT_MARKDOWN,
+      },
+    ],
+    databases: [
+      {
+        id: "prompts",
+        parent: { page_id: "home" },
+        title: "Prompts",
+        data_sources: [{ id: "prompts-source" }],
+      },
+      { id: "docs", parent: { page_id: "home" }, title: "RFCs", data_sources: [{ id: "docs-source" }] },
+    ],
+    data_sources: [
+      { id: "prompts-source", parent: { database_id: "prompts" }, properties: promptsDatabaseSchema() },
+      {
+        id: "docs-source",
+        parent: { database_id: "docs" },
+        properties: {
+          Name: { type: "title", title: {} },
+          Status: { type: "status", status: { options: [{ name: "Draft" }, { name: "In review" }] } },
+          Approvers: { type: "people", people: {} },
+        },
+      },
+    ],
+    comments: options.comments ?? [],
+  };
+}
+
+/** An OpenAI chat.completion that calls the given tools in one turn. */
+export function openAiTurn(
+  calls: Array<[name: string, args: Record<string, unknown>]>,
+  extra: Record<string, unknown> = {},
+): ScriptEntry {
+  return {
+    choices: [
+      {
+        finish_reason: calls.length > 0 ? "tool_calls" : "stop",
+        message: {
+          role: "assistant",
+          content: null,
+          tool_calls: calls.map(([name, args], index) => ({
+            id: `call_${index}_${name}`,
+            type: "function",
+            function: { name, arguments: JSON.stringify(args) },
+          })),
+        },
+      },
+    ],
+    usage: { prompt_tokens: 1000, completion_tokens: 100, prompt_tokens_details: { cached_tokens: 200 } },
+    ...extra,
+  };
+}
+
+/** An Anthropic message that calls the given tools in one turn. */
+export function anthropicTurn(
+  calls: Array<[name: string, args: Record<string, unknown>]>,
+  extra: Record<string, unknown> = {},
+): ScriptEntry {
+  return {
+    stop_reason: calls.length > 0 ? "tool_use" : "end_turn",
+    content: calls.map(([name, input], index) => ({
+      type: "tool_use",
+      id: `toolu_${index}_${name}`,
+      name,
+      input,
+    })),
+    usage: { input_tokens: 800, output_tokens: 100, cache_read_input_tokens: 200 },
+    ...extra,
+  };
+}
+
+export function turnFor(
+  provider: Provider,
+  calls: Array<[name: string, args: Record<string, unknown>]>,
+): ScriptEntry {
+  return provider === "openai" ? openAiTurn(calls) : anthropicTurn(calls);
+}
