@@ -23,6 +23,7 @@ import {
 import { ConfigurationError, NotionAccessError, NotionWriteError, PromptError } from "../errors.ts";
 import type { PromptPage, PromptProperty } from "../prompt/PromptPage.ts";
 import type { DocumentComment, DocumentThread, ReviewDocument } from "../review/ReviewDocument.ts";
+import { ConcurrencyLimit } from "./ConcurrencyLimit.ts";
 import { blocksToMarkdown } from "./markdown/blocksToMarkdown.ts";
 import { parseInlineSpans } from "./markdown/parseInlineMarkdown.ts";
 import { richTextToMarkdown } from "./markdown/richTextToMarkdown.ts";
@@ -45,15 +46,28 @@ export class NotionClientGateway implements NotionGateway {
   private readonly pageTitles = new Map<string, Promise<string>>();
   private readonly syncedOriginals = new Map<string, Promise<ReadBlock[] | undefined>>();
 
-  constructor(private readonly notion: Client) {}
+  private readonly limit: ConcurrencyLimit;
+
+  /** `concurrency`: Notion calls in flight at once (each waits for the client's rate throttle too). */
+  constructor(
+    private readonly notion: Client,
+    concurrency = 4,
+  ) {
+    this.limit = new ConcurrencyLimit(concurrency);
+  }
+
+  /** Every Notion call goes through here. */
+  private request<T>(call: () => Promise<T>): Promise<T> {
+    return this.limit.run(call);
+  }
 
   botUser(): Promise<BotUser> {
-    this.bot ??= this.call("read the integration's own user", () => this.notion.users.me({})).then(
-      (user) => ({
-        id: user.id,
-        name: user.name ?? "Margin",
-      }),
-    );
+    this.bot ??= this.call("read the integration's own user", () =>
+      this.request(() => this.notion.users.me({})),
+    ).then((user) => ({
+      id: user.id,
+      name: user.name ?? "Margin",
+    }));
     return this.bot;
   }
 
@@ -109,11 +123,13 @@ export class NotionClientGateway implements NotionGateway {
     const startedAt = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        const comment = await this.notion.comments.create({
-          ...destination,
-          markdown,
-          display_name: { type: "custom", custom: { name: displayName } },
-        });
+        const comment = await this.request(() =>
+          this.notion.comments.create({
+            ...destination,
+            markdown,
+            display_name: { type: "custom", custom: { name: displayName } },
+          }),
+        );
         return { id: comment.id, discussionId: isFullComment(comment) ? comment.discussion_id : "" };
       } catch (error) {
         if (!isRetryableWrite(error) || attempt >= WRITE_ATTEMPTS) {
@@ -138,7 +154,9 @@ export class NotionClientGateway implements NotionGateway {
   async updateComment(commentId: string, markdown: string): Promise<PostedComment> {
     for (let attempt = 1; ; attempt++) {
       try {
-        const comment = await this.notion.comments.update({ comment_id: commentId, markdown });
+        const comment = await this.request(() =>
+          this.notion.comments.update({ comment_id: commentId, markdown }),
+        );
         return { id: comment.id, discussionId: isFullComment(comment) ? comment.discussion_id : "" };
       } catch (error) {
         // Writing the same text twice is harmless, so an unknown outcome is simply tried again.
@@ -159,7 +177,7 @@ export class NotionClientGateway implements NotionGateway {
   private async retrievePage(pageId: string): Promise<PageObjectResponse> {
     const page = await this.call(
       `read page ${pageId}`,
-      () => this.notion.pages.retrieve({ page_id: pageId }),
+      () => this.request(() => this.notion.pages.retrieve({ page_id: pageId })),
       pageId,
     );
     if (!isFullPage(page))
@@ -172,10 +190,14 @@ export class NotionClientGateway implements NotionGateway {
   /** The children of a page or block, with their children, in order. */
   private async readChildren(blockId: string): Promise<ReadBlock[]> {
     const blocks: BlockObjectResponse[] = [];
-    for await (const block of iteratePaginatedAPI(this.notion.blocks.children.list, {
-      block_id: blockId,
-      page_size: 100,
-    })) {
+    for await (const block of iteratePaginatedAPI(
+      (args: Parameters<Client["blocks"]["children"]["list"]>[0]) =>
+        this.request(() => this.notion.blocks.children.list(args)),
+      {
+        block_id: blockId,
+        page_size: 100,
+      },
+    )) {
       if (isFullBlock(block)) blocks.push(block);
     }
     return Promise.all(blocks.map((block) => this.readNode(block)));
@@ -259,10 +281,14 @@ export class NotionClientGateway implements NotionGateway {
   private async listComments(blockId: string): Promise<CommentObjectResponse[]> {
     const comments: CommentObjectResponse[] = [];
     try {
-      for await (const comment of iteratePaginatedAPI(this.notion.comments.list, {
-        block_id: blockId,
-        page_size: 100,
-      })) {
+      for await (const comment of iteratePaginatedAPI(
+        (args: Parameters<Client["comments"]["list"]>[0]) =>
+          this.request(() => this.notion.comments.list(args)),
+        {
+          block_id: blockId,
+          page_size: 100,
+        },
+      )) {
         if (isFullComment(comment)) comments.push(comment);
       }
     } catch (error) {
@@ -292,15 +318,14 @@ export class NotionClientGateway implements NotionGateway {
       byReviewer: byIntegration && authorName === reviewerName,
       byBot: byIntegration || (display !== undefined && display.type !== "user"),
       createdTime: comment.created_time,
-      text: richTextToMarkdown(comment.rich_text),
+      text: richTextToMarkdown(comment.rich_text, { mentionLinks: false }),
     };
   }
 
   private userName(id: string): Promise<string> {
     let name = this.userNames.get(id);
     if (!name) {
-      name = this.notion.users
-        .retrieve({ user_id: id })
+      name = this.request(() => this.notion.users.retrieve({ user_id: id }))
         .then((user) => user.name ?? "Unknown user")
         .catch(() => "Unknown user");
       this.userNames.set(id, name);
@@ -311,8 +336,7 @@ export class NotionClientGateway implements NotionGateway {
   private pageTitle(id: string): Promise<string> {
     let title = this.pageTitles.get(id);
     if (!title) {
-      title = this.notion.pages
-        .retrieve({ page_id: id })
+      title = this.request(() => this.notion.pages.retrieve({ page_id: id }))
         .then((page) => (isFullPage(page) ? titleOf(page) || "Untitled" : "Untitled"))
         .catch(() => "a page not shared with Margin");
       this.pageTitles.set(id, title);
@@ -327,9 +351,8 @@ export class NotionClientGateway implements NotionGateway {
     if (!databaseId) {
       throw new ConfigurationError(`MARGIN_PROMPTS_DATABASE is not a database id or URL: "${database}".`);
     }
-    const found = await this.notion.databases
-      .retrieve({ database_id: databaseId })
-      .catch((error: unknown) => {
+    const found = await this.request(() => this.notion.databases.retrieve({ database_id: databaseId })).catch(
+      (error: unknown) => {
         if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.ObjectNotFound) {
           throw new ConfigurationError(
             `The Prompts database ${databaseId} (MARGIN_PROMPTS_DATABASE) is not shared with the integration or does not exist. Open it in Notion, choose ••• → Connections, and add the integration.`,
@@ -337,14 +360,19 @@ export class NotionClientGateway implements NotionGateway {
           );
         }
         throw error;
-      });
+      },
+    );
     const dataSources = "data_sources" in found ? found.data_sources : [];
     const pages: PageObjectResponse[] = [];
     for (const dataSource of dataSources) {
-      for await (const page of iteratePaginatedAPI(this.notion.dataSources.query, {
-        data_source_id: dataSource.id,
-        page_size: 100,
-      })) {
+      for await (const page of iteratePaginatedAPI(
+        (args: Parameters<Client["dataSources"]["query"]>[0]) =>
+          this.request(() => this.notion.dataSources.query(args)),
+        {
+          data_source_id: dataSource.id,
+          page_size: 100,
+        },
+      )) {
         if (isFullPage(page as PageObjectResponse) && (page as PageObjectResponse).object === "page")
           pages.push(page as PageObjectResponse);
       }

@@ -9,7 +9,7 @@ import { throttledFetch } from "./throttledFetch.ts";
 /** The Notion API version Margin is written against (databases hold data sources). */
 export const NOTION_VERSION = "2025-09-03";
 
-export const DEFAULT_THROTTLE: ThrottleOptions = { requestsPerSecond: 2.9, burst: 3, maxConcurrent: 4 };
+export const DEFAULT_THROTTLE: ThrottleOptions = { requestsPerSecond: 2.8, burst: 3, maxConcurrent: 4 };
 
 export interface NotionClientOptions {
   token: string;

@@ -16,9 +16,9 @@ export interface PropertyLookups {
 export async function renderPropertyValue(value: PropertyValue, lookups: PropertyLookups): Promise<string> {
   switch (value.type) {
     case "title":
-      return richTextToMarkdown(value.title);
+      return richTextToMarkdown(value.title, { mentionLinks: false });
     case "rich_text":
-      return richTextToMarkdown(value.rich_text);
+      return richTextToMarkdown(value.rich_text, { mentionLinks: false });
     case "number":
       return value.number === null ? "" : String(value.number);
     case "select":

@@ -6,7 +6,12 @@
 import type { BlockObjectResponse, RichTextItemResponse } from "@notionhq/client";
 import type { BlockAttributes, DocumentBlock } from "../review/ReviewDocument.ts";
 import type { BlockNode } from "./markdown/blocksToMarkdown.ts";
-import { richTextToMarkdown } from "./markdown/richTextToMarkdown.ts";
+import { richTextToMarkdown as toMarkdown } from "./markdown/richTextToMarkdown.ts";
+
+/** A mention's address is noise to the reviewer: it reads the name or title. */
+function richTextToMarkdown(items: RichTextItemResponse[]): string {
+  return toMarkdown(items, { mentionLinks: false });
+}
 
 /** A block read from Notion; `unavailable` marks a synced copy whose original could not be read. */
 export interface ReadBlock extends BlockNode {

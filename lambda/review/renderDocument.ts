@@ -66,7 +66,10 @@ export function renderDocument(document: ReviewDocument): RenderedDocument {
       const indent = INDENT.repeat(depth);
       if (TRANSPARENT.has(block.type)) {
         if (block.attributes.unavailable) lines.push(`${indent}(synced content not shared with Margin)`);
-        walk(block.children, depth);
+        // A synced copy of content already shown on this page is pointed to, not repeated.
+        const shownAt = block.children[0] && rendered.blockRefs.get(block.children[0].id);
+        if (shownAt) lines.push(`${indent}(synced copy of the content at ${shownAt})`);
+        else walk(block.children, depth);
         continue;
       }
       if (block.type === "column") {
@@ -108,9 +111,17 @@ function renderThread(
   thread.comments.forEach((comment, index) => {
     const text = comment.text.split("\n");
     const prefix = index === 0 ? head : follow;
-    lines.push(`${prefix}${author(comment)} ${comment.createdTime.slice(0, 10)}: ${text[0]}`);
+    lines.push(`${prefix}${author(comment)} ${shortDate(comment.createdTime)}: ${text[0]}`);
     for (const line of text.slice(1)) lines.push(`${follow}  ${line}`);
   });
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "Nov 22": enough for the reviewer to tell old from new, at a third of the tokens of an ISO date. */
+function shortDate(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}`;
 }
 
 function author(comment: DocumentComment): string {

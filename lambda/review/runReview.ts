@@ -4,7 +4,7 @@
  * small interfaces, so the command line, the local server and the worker all run this same function.
  */
 import { ProviderError } from "../errors.ts";
-import type { LlmProvider, TokenUsage } from "../llm/LlmProvider.ts";
+import { type LlmProvider, NO_USAGE, type TokenUsage } from "../llm/LlmProvider.ts";
 import type { NotionGateway } from "../notion/NotionGateway.ts";
 import type { PromptPage } from "../prompt/PromptPage.ts";
 import {
@@ -125,6 +125,8 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   };
 
   let agent: Awaited<ReturnType<typeof runAgent>>;
+  // Kept as the loop goes, so a provider failure on a later turn still reports the turns before it.
+  let spent = { usage: NO_USAGE, roundTrips: 0 };
   try {
     agent = await runAgent({
       provider: deps.provider(settings.provider),
@@ -140,7 +142,10 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
       maxTurns: deps.maxTurns ?? DEFAULT_MAX_TURNS,
       handle: (call) => actions.handle(call),
       isFinish: (call) => actions.isFinish(call),
-      onRoundTrip: (turn, usage) => progress({ kind: "round_trip", turn, usage }),
+      onRoundTrip: (turn, usage) => {
+        spent = { usage, roundTrips: turn };
+        progress({ kind: "round_trip", turn, usage });
+      },
     });
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;

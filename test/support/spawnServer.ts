@@ -20,18 +20,20 @@ export interface Finished {
   stderr: string;
 }
 
+/** Runs a TypeScript entry point with tsx, or a `.js` one with node, from the repository root. */
 export function runScript(
   script: string,
   args: string[],
+  env?: NodeJS.ProcessEnv,
 ): { child: ChildProcess; finished: Promise<Finished> } {
-  const child = spawn(
-    process.execPath,
-    [resolve(root, "node_modules/tsx/dist/cli.mjs"), resolve(root, script), ...args],
-    {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const command = script.endsWith(".js")
+    ? [resolve(root, script)]
+    : [resolve(root, "node_modules/tsx/dist/cli.mjs"), resolve(root, script)];
+  const child = spawn(process.execPath, [...command, ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: env ? { PATH: process.env.PATH, ...env } : process.env,
+  });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk) => {

@@ -166,6 +166,9 @@ export function fillBlockContent(
     case "template":
     case "tab":
       return { rich_text: richText("rich_text") };
+    case "meeting_notes":
+    case "transcription":
+      return { ...content, title: richText("title") };
     default:
       return content;
   }

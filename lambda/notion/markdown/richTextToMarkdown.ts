@@ -5,11 +5,16 @@
 import type { RichTextItemResponse } from "@notionhq/client";
 import { parseInlineSpans } from "./parseInlineMarkdown.ts";
 
-export function richTextToMarkdown(items: RichTextItemResponse[]): string {
-  return items.map(itemToMarkdown).join("");
+export interface RichTextOptions {
+  /** Keep the address of page and database mentions as a link (default). Off, a mention is just its title. */
+  mentionLinks?: boolean;
 }
 
-function itemToMarkdown(item: RichTextItemResponse): string {
+export function richTextToMarkdown(items: RichTextItemResponse[], options: RichTextOptions = {}): string {
+  return items.map((item) => itemToMarkdown(item, options.mentionLinks ?? true)).join("");
+}
+
+function itemToMarkdown(item: RichTextItemResponse, mentionLinks: boolean): string {
   const { bold, italic, strikethrough, code } = item.annotations;
   let text: string;
   if (item.type === "equation") {
@@ -31,7 +36,7 @@ function itemToMarkdown(item: RichTextItemResponse): string {
   if (strikethrough) core = `~~${core}~~`;
   if (italic) core = `*${core}*`;
   if (bold) core = `**${core}**`;
-  if (item.href) core = `[${core}](${item.href})`;
+  if (item.href && (mentionLinks || item.type !== "mention")) core = `[${core}](${item.href})`;
   return `${lead}${core}${trail}`;
 }
 

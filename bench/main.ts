@@ -1,0 +1,38 @@
+/**
+ * `npm run bench [-- --sizes 50,300,1000]`: Margin's performance figures, printed. Reading is bounded by
+ * Notion's rate limit, so its figures are ratios to the floor the limit sets; absolute times are noisy.
+ */
+import { parseArgs } from "node:util";
+import { measureReading } from "./readingBench.ts";
+
+const { values } = parseArgs({ options: { sizes: { type: "string", default: "50,300,1000" } } });
+const sizes = values.sizes
+  .split(",")
+  .map((size) => Number.parseInt(size, 10))
+  .filter((size) => size > 0);
+const THREADS: Record<number, number> = { 50: 5, 300: 20, 1000: 50 };
+
+console.log(
+  "Reading and rendering a page (emulator at --rps 3 --latency-ms 100; the floor is requests / 3 per second)\n",
+);
+console.log(
+  "blocks  threads  requests  429s  read (s)  floor (s)  read/floor  rendered tok  plain tok  rendered/plain  round trips",
+);
+for (const size of sizes) {
+  const figures = await measureReading(size, THREADS[size] ?? Math.max(1, Math.round(size / 15)));
+  console.log(
+    [
+      String(figures.blocks).padStart(6),
+      String(figures.threads).padStart(8),
+      String(figures.requests).padStart(9),
+      String(figures.rateLimited).padStart(5),
+      figures.seconds.toFixed(1).padStart(9),
+      figures.floorSeconds.toFixed(1).padStart(10),
+      `${(figures.seconds / figures.floorSeconds).toFixed(2)}x`.padStart(11),
+      String(figures.renderedTokens).padStart(13),
+      String(figures.plainTokens).padStart(10),
+      `${(figures.renderedTokens / figures.plainTokens).toFixed(2)}x`.padStart(15),
+      String(figures.roundTrips).padStart(12),
+    ].join(" "),
+  );
+}

@@ -1,0 +1,148 @@
+/**
+ * Reading and rendering: for pages of 50, 300 and 1000 blocks, the Notion requests and wall time to read
+ * them against the emulator at --rps 3 --latency-ms 100, compared with the floor (requests / 3 per second);
+ * the rendering's tokens against the page's plain text; and the model round trips of a review.
+ */
+
+import { startScriptedModelServer } from "../emulators/llm/ScriptedModelServer.ts";
+import { idFor } from "../emulators/notion/model/notionIds.ts";
+import { startNotionEmulator } from "../emulators/notion/NotionEmulator.ts";
+import { createLlmProvider } from "../lambda/llm/createLlmProvider.ts";
+import { createNotionClient } from "../lambda/notion/createNotionClient.ts";
+import { NotionClientGateway } from "../lambda/notion/NotionClientGateway.ts";
+import { promptsDatabaseSchema } from "../lambda/prompt/promptProperties.ts";
+import { countTokens } from "../lambda/review/countTokens.ts";
+import { flattenBlocks, type ReviewDocument } from "../lambda/review/ReviewDocument.ts";
+import { renderDocument } from "../lambda/review/renderDocument.ts";
+import { runReview } from "../lambda/review/runReview.ts";
+import { syntheticDocument } from "./syntheticDocument.ts";
+
+const RPS = 3;
+const LATENCY_MS = 100;
+
+export interface ReadingFigures {
+  blocks: number;
+  threads: number;
+  requests: number;
+  rateLimited: number;
+  seconds: number;
+  floorSeconds: number;
+  renderedTokens: number;
+  plainTokens: number;
+  roundTrips: number;
+}
+
+/** The page's own text: title, properties, every block's text and every comment, one per line. */
+export function plainTextOf(document: ReviewDocument): string {
+  return [
+    document.page.title,
+    ...document.page.properties.map((property) => `${property.name}: ${property.value}`),
+    ...flattenBlocks(document.blocks).map((block) => block.plainText),
+    ...document.threads.flatMap((thread) => thread.comments.map((comment) => comment.text)),
+  ].join("\n");
+}
+
+export async function measureReading(size: number, threads: number): Promise<ReadingFigures> {
+  const synthetic = syntheticDocument(size, threads);
+  const emulator = await startNotionEmulator({
+    seed: synthetic.seed,
+    rps: RPS,
+    burst: RPS,
+    latencyMs: LATENCY_MS,
+  });
+  try {
+    const gateway = new NotionClientGateway(createNotionClient({ token: "bench", baseUrl: emulator.url }));
+    const started = performance.now();
+    const document = await gateway.readDocument(idFor("doc"), "RFC Reviewer");
+    const seconds = (performance.now() - started) / 1000;
+    const counts = emulator.counters.snapshot().total;
+    const rendered = renderDocument(document);
+    return {
+      blocks: flattenBlocks(document.blocks).length,
+      threads: document.threads.length,
+      requests: counts.requests,
+      rateLimited: counts.rateLimited,
+      seconds,
+      floorSeconds: counts.requests / RPS,
+      renderedTokens: countTokens(rendered.text),
+      plainTokens: countTokens(plainTextOf(document)),
+      roundTrips: await measureRoundTrips(synthetic.seed),
+    };
+  } finally {
+    await emulator.close();
+  }
+}
+
+/** A whole review of the same page, the model finishing in its first turn: how many round trips it takes. */
+async function measureRoundTrips(seed: Record<string, unknown>): Promise<number> {
+  const withPrompts = structuredClone(seed) as { pages: unknown[]; databases: unknown[] };
+  withPrompts.databases.push({
+    id: "prompts",
+    parent: { page_id: "home" },
+    title: "Prompts",
+    properties: promptsDatabaseSchema(),
+  });
+  withPrompts.pages.push({
+    id: "reviewer",
+    parent: { database_id: "prompts" },
+    title: "RFC Reviewer",
+    markdown: "Review it.",
+  });
+  const emulator = await startNotionEmulator({ seed: withPrompts });
+  const model = await startScriptedModelServer({
+    provider: "openai",
+    script: [
+      {
+        choices: [
+          {
+            finish_reason: "tool_calls",
+            message: {
+              role: "assistant",
+              content: null,
+              tool_calls: [
+                {
+                  id: "1",
+                  type: "function",
+                  function: {
+                    name: "comment_on_block",
+                    arguments: JSON.stringify({
+                      block: "b1",
+                      quote: "Section 1",
+                      severity: "major",
+                      comment: "Say why.",
+                    }),
+                  },
+                },
+                {
+                  id: "2",
+                  type: "function",
+                  function: { name: "finish_review", arguments: JSON.stringify({ summary: "Not ready." }) },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+  try {
+    const result = await runReview(
+      { pageId: idFor("doc"), prompt: "RFC Reviewer", promptsDatabase: idFor("prompts"), dryRun: true },
+      {
+        notion: new NotionClientGateway(
+          createNotionClient({
+            token: "bench",
+            baseUrl: emulator.url,
+            throttle: { requestsPerSecond: 1000, burst: 1000, maxConcurrent: 8 },
+          }),
+        ),
+        provider: (name) => createLlmProvider(name, { openaiApiKey: "bench", openaiBaseUrl: model.url }),
+      },
+    );
+    if (result.outcome.kind !== "dry_run")
+      throw new Error(`The benchmark review did not finish: ${JSON.stringify(result.outcome)}`);
+    return result.roundTrips;
+  } finally {
+    await Promise.all([emulator.close(), model.close()]);
+  }
+}

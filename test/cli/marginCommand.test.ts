@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ReviewWorld, turnFor } from "../support/reviewWorld.ts";
+import { runScript } from "../support/spawnServer.ts";
+
+let world: ReviewWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+describe("the margin executable", () => {
+  it("runs a review from the command line, with progress on stderr and the result on stdout", async () => {
+    world = await ReviewWorld.start({
+      provider: "openai",
+      script: [
+        turnFor("openai", [
+          [
+            "comment_on_block",
+            { block: "b5", quote: "one weekend", severity: "major", comment: "Stage it." },
+          ],
+          ["finish_review", { summary: "Not ready." }],
+        ]),
+      ],
+    });
+    const { finished } = runScript(
+      "bin/margin.js",
+      ["review", world.pageId, "--prompt", "RFC Reviewer", "--dry-run"],
+      world.env(),
+    );
+
+    const result = await finished;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('Read "RFC: Shard logins": 9 blocks, 0 open discussions.');
+    expect(result.stdout).toContain('b5 "Move every user in one weekend." [not posted (dry run)]');
+  });
+
+  it("prints its usage", async () => {
+    const { finished } = runScript("bin/margin.js", ["--help"], {});
+
+    const result = await finished;
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("margin review <page id or URL> --prompt <name or id>");
+  });
+});
