@@ -151,9 +151,8 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
     if (!(error instanceof ProviderError)) throw error;
     return {
       ...base,
+      ...spent,
       outcome: { kind: "provider_error", message: error.message, retryable: error.transient },
-      usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 },
-      roundTrips: 0,
     };
   }
   const summary = summaryOf(agent.ending, actions.summary);

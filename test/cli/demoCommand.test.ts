@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  type ScriptedModelServer,
+  startScriptedModelServer,
+} from "../../emulators/llm/ScriptedModelServer.ts";
+import { runCli } from "../../lambda/cli/main.ts";
+import { openAiTurn } from "../support/reviewWorld.ts";
+
+let model: ScriptedModelServer | undefined;
+afterEach(async () => {
+  await model?.close();
+  model = undefined;
+});
+
+async function demo(env: NodeJS.ProcessEnv) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(["demo"], {
+    stdout: (text) => (stdout += text),
+    stderr: (text) => (stderr += text),
+    env,
+    cwd: "/nonexistent-margin-test-dir",
+  });
+  return { code, stdout, stderr };
+}
+
+describe("margin demo", () => {
+  it("shows the RFC as the model reads it, with its token count, and what to set, when no model is configured", async () => {
+    const run = await demo({});
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("# RFC: Shard the user-logins database");
+    expect(run.stdout).toContain("Approvers: (empty)");
+    expect(run.stdout).toMatch(
+      /t1 Marcus Chen [A-Z][a-z]{2} \d+: @RFC Reviewer is a single weekend cutover realistic/,
+    );
+    expect(run.stdout).toMatch(
+      /This is the RFC as the reviewer model reads it: \d+ tokens, \d+ blocks, 1 discussion\./,
+    );
+    expect(run.stdout).toContain("OPENAI_API_KEY");
+    expect(run.stdout).toContain("OPENAI_BASE_URL=http://localhost:11434/v1");
+  });
+
+  it("reviews the RFC with the configured provider and says what was posted", async () => {
+    model = await startScriptedModelServer({
+      provider: "openai",
+      script: [
+        openAiTurn([
+          [
+            "comment_on_block",
+            { block: "b12", quote: "one weekend cutover", severity: "critical", comment: "No rollback." },
+          ],
+          ["reply_in_thread", { thread: "t1", comment: "Stage it." }],
+          ["finish_review", { summary: "Not ready." }],
+        ]),
+      ],
+    });
+
+    const run = await demo({ OPENAI_BASE_URL: model.url, MARGIN_MODEL: "local-model" });
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('b12 "Move all users to the new cluster in one weekend cutover." [posted]');
+    expect(run.stdout).toContain("The emulated page now carries 3 comments by the reviewer.");
+    expect(model.requests[0]!.body).toMatchObject({ model: "local-model" });
+  });
+});
