@@ -136,7 +136,8 @@ async function measureRoundTrips(seed: Record<string, unknown>): Promise<number>
             throttle: { requestsPerSecond: 1000, burst: 1000, maxConcurrent: 8 },
           }),
         ),
-        provider: (name) => createLlmProvider(name, { openaiApiKey: "bench", openaiBaseUrl: model.url }),
+        provider: async (name) =>
+          createLlmProvider(name, { openaiApiKey: "bench", openaiBaseUrl: model.url }),
       },
     );
     if (result.outcome.kind !== "dry_run")

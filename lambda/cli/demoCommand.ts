@@ -4,7 +4,9 @@
  * Without a model key it shows the document as the model would read it, and what to set.
  */
 import { startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
-import { readCliEnvironment } from "../config/cliConfig.ts";
+import { buildReviewDependencies } from "../config/buildReviewDependencies.ts";
+import { type MarginConfig, readConfig } from "../config/config.ts";
+import { EnvironmentSecrets } from "../config/secrets.ts";
 import { createNotionClient } from "../notion/createNotionClient.ts";
 import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
 import type { ProviderName } from "../prompt/reviewSettings.ts";
@@ -14,19 +16,18 @@ import { runReview } from "../review/runReview.ts";
 import type { CliIo } from "./CliIo.ts";
 import { DEMO_IDS, demoWorkspace } from "./demo/demoWorkspace.ts";
 import { outcomeText, reviewAsText } from "./printReview.ts";
-import { reviewDependencies } from "./reviewDependencies.ts";
+import { progressTo } from "./reviewCommand.ts";
 
 const DEMO_TOKEN = "demo-token";
 
 export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
-  const env = readCliEnvironment(io.env);
+  const config = readConfig(io.env);
   const emulator = await startNotionEmulator({ seed: demoWorkspace(), token: DEMO_TOKEN });
   try {
     io.stderr(`Notion emulator with the demo workspace: ${emulator.url}\n`);
-    const provider = chooseProvider(env);
-    const demoEnv = {
-      ...env,
-      NOTION_TOKEN: DEMO_TOKEN,
+    const provider = chooseProvider(config, io.env);
+    const demoConfig: MarginConfig = {
+      ...config,
       NOTION_BASE_URL: emulator.url,
       MARGIN_PROMPTS_DATABASE: DEMO_IDS.promptsDatabase,
       // The emulator has no rate limit worth respecting; the demo should not wait on one.
@@ -64,7 +65,11 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
         promptsDatabase: DEMO_IDS.promptsDatabase,
         overrides: { provider },
       },
-      reviewDependencies(demoEnv, io),
+      await buildReviewDependencies(
+        demoConfig,
+        new EnvironmentSecrets({ ...io.env, NOTION_TOKEN: DEMO_TOKEN }),
+        { countTokens, onProgress: progressTo(io) },
+      ),
     );
     io.stdout(reviewAsText(result));
     if (result.outcome.kind !== "reviewed") {
@@ -86,10 +91,12 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
 }
 
 /** The provider the demo can use: MARGIN_PROVIDER, else whichever has credentials. */
-function chooseProvider(env: ReturnType<typeof readCliEnvironment>): ProviderName | undefined {
-  if (env.MARGIN_PROVIDER === "openai" && (env.OPENAI_API_KEY || env.OPENAI_BASE_URL)) return "openai";
-  if (env.MARGIN_PROVIDER === "anthropic" && env.ANTHROPIC_API_KEY) return "anthropic";
-  if (env.OPENAI_API_KEY || env.OPENAI_BASE_URL) return "openai";
-  if (env.ANTHROPIC_API_KEY) return "anthropic";
+function chooseProvider(config: MarginConfig, env: NodeJS.ProcessEnv): ProviderName | undefined {
+  const openai = Boolean(env.OPENAI_API_KEY || config.OPENAI_BASE_URL);
+  const anthropic = Boolean(env.ANTHROPIC_API_KEY);
+  if (config.MARGIN_PROVIDER === "openai" && openai) return "openai";
+  if (config.MARGIN_PROVIDER === "anthropic" && anthropic) return "anthropic";
+  if (openai) return "openai";
+  if (anthropic) return "anthropic";
   return undefined;
 }

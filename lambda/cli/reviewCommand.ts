@@ -4,14 +4,17 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { readCliEnvironment, requireSetting } from "../config/cliConfig.ts";
+import { buildReviewDependencies } from "../config/buildReviewDependencies.ts";
+import { readConfig, requireSetting } from "../config/config.ts";
+import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
 import { parseNotionId } from "../notion/parseNotionId.ts";
 import { PROVIDERS } from "../prompt/reviewSettings.ts";
+import { countTokens } from "../review/countTokens.ts";
 import { runReview } from "../review/runReview.ts";
 import type { CliIo } from "./CliIo.ts";
+import { describeProgress } from "./describeProgress.ts";
 import { outcomeText, reviewAsJson, reviewAsText } from "./printReview.ts";
-import { reviewDependencies } from "./reviewDependencies.ts";
 
 export const REVIEW_USAGE =
   "margin review <page id or URL> --prompt <name or id> [--provider openai|anthropic] [--model <model>] [--dry-run] [--json]";
@@ -47,9 +50,12 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
   const pageId = parseNotionId(positionals[0]!);
   if (!pageId) throw new InvalidInputError(`"${positionals[0]}" is not a Notion page id or URL.`);
 
-  const env = readCliEnvironment(io.env);
-  const promptsDatabase = requireSetting(env, "MARGIN_PROMPTS_DATABASE");
-  const deps = reviewDependencies(env, io);
+  const config = readConfig(io.env);
+  const promptsDatabase = requireSetting(config, "MARGIN_PROMPTS_DATABASE");
+  const deps = await buildReviewDependencies(config, new EnvironmentSecrets(io.env), {
+    countTokens,
+    onProgress: progressTo(io),
+  });
   const result = await runReview(
     {
       pageId,
@@ -65,4 +71,12 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
     (result.outcome.kind === "reviewed" && !result.publish?.failed) || result.outcome.kind === "dry_run";
   if (!ok) io.stderr(`Review incomplete: ${outcomeText(result)}\n`);
   return ok ? 0 : 1;
+}
+
+/** Progress lines on stderr. */
+export function progressTo(io: CliIo) {
+  return (event: Parameters<typeof describeProgress>[0]) => {
+    const line = describeProgress(event);
+    if (line) io.stderr(`${line}\n`);
+  };
 }

@@ -2,14 +2,20 @@
  * The Anthropic Messages adapter: tools as tool_use blocks, the system prompt cached (the instructions
  * rarely change between reviews), refusals and truncation reported as such.
  */
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import { ProviderError } from "../errors.ts";
 import type { LlmProvider, ModelRequest, ModelTurn, StopReason, ToolCall } from "./LlmProvider.ts";
 
-export class AnthropicMessagesProvider implements LlmProvider {
-  readonly name = "anthropic";
+/** What the adapter uses of a client: the Anthropic SDK's, or the Bedrock SDK's, which has the same shape. */
+export type MessagesClient = {
+  messages: { create(body: Anthropic.MessageCreateParamsNonStreaming): PromiseLike<Anthropic.Message> };
+};
 
-  constructor(private readonly client: Anthropic) {}
+export class AnthropicMessagesProvider implements LlmProvider {
+  constructor(
+    private readonly client: MessagesClient,
+    readonly name: "anthropic" | "bedrock" = "anthropic",
+  ) {}
 
   async complete(request: ModelRequest): Promise<ModelTurn> {
     const messages: Anthropic.MessageParam[] = request.conversation.map((item) => {
@@ -51,7 +57,7 @@ export class AnthropicMessagesProvider implements LlmProvider {
         ...(request.temperature !== undefined ? { temperature: Math.min(request.temperature, 1) } : {}),
       });
     } catch (error) {
-      throw toProviderError(error);
+      throw toProviderError(error, this.name);
     }
     const text = message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n");
     const toolCalls: ToolCall[] = message.content.flatMap((block) =>
@@ -98,16 +104,18 @@ function stopReason(reason: Anthropic.Message["stop_reason"], calls: number): St
   }
 }
 
-function toProviderError(error: unknown): ProviderError {
-  if (error instanceof Anthropic.APIError) {
-    const detail = error.status === 401 ? "the API key was refused; check ANTHROPIC_API_KEY" : error.message;
-    return new ProviderError(
-      `Anthropic failed${error.status ? ` (${error.status})` : ""}: ${detail}`,
-      error.status,
-      { cause: error },
-    );
+function toProviderError(error: unknown, provider: "anthropic" | "bedrock"): ProviderError {
+  const label = provider === "bedrock" ? "Anthropic on Amazon Bedrock" : "Anthropic";
+  const status = (error as { status?: unknown } | undefined)?.status;
+  if (typeof status === "number") {
+    const credentials =
+      provider === "bedrock"
+        ? "the function's role may not call bedrock:InvokeModel for this model"
+        : "the API key was refused; check ANTHROPIC_API_KEY";
+    const detail = status === 401 || status === 403 ? credentials : (error as Error).message;
+    return new ProviderError(`${label} failed (${status}): ${detail}`, status, { cause: error });
   }
-  return new ProviderError(`Anthropic could not be reached: ${(error as Error).message}`, undefined, {
+  return new ProviderError(`${label} could not be reached: ${(error as Error).message}`, undefined, {
     cause: error,
   });
 }

@@ -2,6 +2,8 @@
  * Builds a provider adapter from configuration: the official SDK client with its own retries, pointed at
  * the provider or at any compatible server (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`).
  */
+
+import { AnthropicBedrock } from "@anthropic-ai/bedrock-sdk";
 import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { ConfigurationError } from "../errors.ts";
@@ -15,6 +17,8 @@ export interface ProviderCredentials {
   openaiBaseUrl?: string;
   anthropicApiKey?: string;
   anthropicBaseUrl?: string;
+  /** Anthropic models on Amazon Bedrock use the AWS credentials of the environment (the function's role). */
+  bedrockRegion?: string;
   /** SDK retries for rate limits and server errors (default 2). */
   maxRetries?: number;
   timeoutMs?: number;
@@ -35,6 +39,12 @@ export function createLlmProvider(name: ProviderName, credentials: ProviderCrede
         baseURL: credentials.openaiBaseUrl,
         ...common,
       }),
+    );
+  }
+  if (name === "bedrock") {
+    return new AnthropicMessagesProvider(
+      new AnthropicBedrock({ awsRegion: credentials.bedrockRegion, ...common }),
+      "bedrock",
     );
   }
   if (!credentials.anthropicApiKey) {

@@ -5,7 +5,7 @@
  */
 import { SEVERITIES } from "../review/severity.ts";
 
-export const PROVIDERS = ["openai", "anthropic"] as const;
+export const PROVIDERS = ["openai", "anthropic", "bedrock"] as const;
 export const SUMMARY_MODES = ["update", "new", "off"] as const;
 export const REASONING_EFFORTS = ["minimal", "low", "medium", "high"] as const;
 

@@ -40,6 +40,8 @@ export interface SettingDefaults {
 export const DEFAULT_MODELS: Record<ProviderName, string> = {
   openai: "gpt-5-mini",
   anthropic: "claude-sonnet-4-5",
+  // Bedrock names models by inference profile; this one is Claude Sonnet 4.5 in US regions.
+  bedrock: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
 };
 
 const YES = new Set(["yes", "true", "on"]);

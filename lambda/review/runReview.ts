@@ -44,8 +44,8 @@ export type ProgressEvent =
 
 export interface ReviewDependencies {
   notion: NotionGateway;
-  /** The model provider for a reviewer's settings. */
-  provider(name: ProviderName): LlmProvider;
+  /** The model provider for a reviewer's settings (built, with its credentials, on first use). */
+  provider(name: ProviderName): Promise<LlmProvider>;
   settingDefaults?: SettingDefaults;
   maxTurns?: number;
   maxOutputTokens?: number;
@@ -129,7 +129,7 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   let spent = { usage: NO_USAGE, roundTrips: 0 };
   try {
     agent = await runAgent({
-      provider: deps.provider(settings.provider),
+      provider: await deps.provider(settings.provider),
       request: {
         model: settings.model,
         system: input.system,

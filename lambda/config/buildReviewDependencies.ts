@@ -1,0 +1,64 @@
+/**
+ * Wires the review core from configuration: the Notion gateway over a throttled client, and provider
+ * adapters built on demand with their secrets. The command line, `margin serve` and the worker all use it.
+ */
+import { createLlmProvider } from "../llm/createLlmProvider.ts";
+import type { LlmProvider } from "../llm/LlmProvider.ts";
+import { createNotionClient } from "../notion/createNotionClient.ts";
+import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
+import type { ProviderName } from "../prompt/reviewSettings.ts";
+import type { ReviewDependencies } from "../review/runReview.ts";
+import type { MarginConfig } from "./config.ts";
+import { requireSecret, type Secrets } from "./secrets.ts";
+
+export type Wiring = Pick<ReviewDependencies, "onProgress" | "countTokens">;
+
+export async function buildReviewDependencies(
+  config: MarginConfig,
+  secrets: Secrets,
+  wiring: Wiring = {},
+): Promise<ReviewDependencies & { notion: NotionClientGateway }> {
+  const token = await requireSecret(secrets, "notionToken");
+  const notion = new NotionClientGateway(
+    createNotionClient({
+      token,
+      baseUrl: config.NOTION_BASE_URL,
+      throttle: config.MARGIN_NOTION_RPS
+        ? {
+            requestsPerSecond: config.MARGIN_NOTION_RPS,
+            burst: Math.max(3, Math.ceil(config.MARGIN_NOTION_RPS)),
+          }
+        : undefined,
+    }),
+  );
+  const providers = new Map<ProviderName, Promise<LlmProvider>>();
+  return {
+    notion,
+    provider(name) {
+      let provider = providers.get(name);
+      if (!provider) {
+        provider = (async () =>
+          createLlmProvider(name, {
+            // A local OpenAI-compatible server (OPENAI_BASE_URL) may need no key; OpenAI itself does.
+            openaiApiKey:
+              name !== "openai"
+                ? undefined
+                : config.OPENAI_BASE_URL
+                  ? await secrets.get("openaiApiKey")
+                  : await requireSecret(secrets, "openaiApiKey"),
+            openaiBaseUrl: config.OPENAI_BASE_URL,
+            anthropicApiKey:
+              name === "anthropic" ? await requireSecret(secrets, "anthropicApiKey") : undefined,
+            anthropicBaseUrl: config.ANTHROPIC_BASE_URL,
+            bedrockRegion: config.BEDROCK_REGION ?? config.AWS_REGION,
+          }))();
+        providers.set(name, provider);
+        provider.catch(() => providers.delete(name));
+      }
+      return provider;
+    },
+    settingDefaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL },
+    maxTurns: config.MARGIN_MAX_TURNS,
+    ...wiring,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * Where secrets come from: SSM Parameter Store in AWS (SecureString, decrypted, cached by Powertools
+ * Parameters), the environment locally. Callers ask by name and never hold more than they need; secrets
+ * never go into logs, errors or model input.
+ */
+import { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
+import { ConfigurationError } from "../errors.ts";
+
+export type SecretName =
+  | "notionToken"
+  | "openaiApiKey"
+  | "anthropicApiKey"
+  | "webhookSecret"
+  | "notionWebhookToken";
+
+export interface Secrets {
+  /** The secret's value; undefined when it is not configured. */
+  get(name: SecretName): Promise<string | undefined>;
+  /** Stores a secret (the Notion webhook verification token, which Notion sends once). */
+  put?(name: SecretName, value: string): Promise<void>;
+  /** Where the secret is set, for messages: a variable or a parameter name, never the value. */
+  where(name: SecretName): string;
+}
+
+const PURPOSES: Record<SecretName, string> = {
+  notionToken: "the token of your Notion integration",
+  openaiApiKey: "your OpenAI API key",
+  anthropicApiKey: "your Anthropic API key",
+  webhookSecret: "the shared secret the Notion automation sends in its Authorization header",
+  notionWebhookToken: "the verification token of the Notion integration webhook",
+};
+
+const ENVIRONMENT_NAMES: Record<SecretName, string> = {
+  notionToken: "NOTION_TOKEN",
+  openaiApiKey: "OPENAI_API_KEY",
+  anthropicApiKey: "ANTHROPIC_API_KEY",
+  webhookSecret: "MARGIN_WEBHOOK_SECRET",
+  notionWebhookToken: "NOTION_WEBHOOK_TOKEN",
+};
+
+/** Secrets from environment variables, for the command line and `margin serve`. */
+export class EnvironmentSecrets implements Secrets {
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  async get(name: SecretName): Promise<string | undefined> {
+    const value = this.env[ENVIRONMENT_NAMES[name]]?.trim();
+    return value ? value : undefined;
+  }
+
+  async put(name: SecretName, value: string): Promise<void> {
+    this.env[ENVIRONMENT_NAMES[name]] = value;
+  }
+
+  where(name: SecretName): string {
+    return ENVIRONMENT_NAMES[name];
+  }
+}
+
+export interface SsmSecretsOptions {
+  /** Parameter name for each secret; a secret without one is not configured. */
+  parameters: Partial<Record<SecretName, string>>;
+  /** How long a value is cached (default five minutes). */
+  maxAgeSeconds?: number;
+  /** A different SSM endpoint (tests run against a local one). */
+  endpoint?: string;
+  region?: string;
+}
+
+/** Secrets from SSM Parameter Store, read with Powertools Parameters: decrypted, and cached per container. */
+export class SsmSecrets implements Secrets {
+  private readonly provider: SSMProvider;
+
+  constructor(private readonly options: SsmSecretsOptions) {
+    this.provider = new SSMProvider({
+      clientConfig: options.endpoint
+        ? {
+            endpoint: options.endpoint,
+            region: options.region ?? "us-east-1",
+            credentials: { accessKeyId: "local", secretAccessKey: "local" },
+          }
+        : { region: options.region },
+    });
+  }
+
+  async get(name: SecretName): Promise<string | undefined> {
+    const parameter = this.options.parameters[name];
+    if (!parameter) return undefined;
+    try {
+      const value = await this.provider.get(parameter, {
+        decrypt: true,
+        maxAge: this.options.maxAgeSeconds ?? 300,
+      });
+      return typeof value === "string" && value.trim() ? value.trim() : undefined;
+    } catch (error) {
+      // The parameter's name is configuration, not a secret: saying which one is missing helps the operator.
+      throw new ConfigurationError(
+        `Cannot read the SSM parameter ${parameter}: ${(error as Error).name}. Create it with aws ssm put-parameter, or check the function's permissions.`,
+        { cause: error },
+      );
+    }
+  }
+
+  where(name: SecretName): string {
+    const parameter = this.options.parameters[name];
+    return parameter ? `the SSM parameter ${parameter}` : `an SSM parameter for ${name} (none is configured)`;
+  }
+
+  async put(name: SecretName, value: string): Promise<void> {
+    const parameter = this.options.parameters[name];
+    if (!parameter) throw new ConfigurationError(`No SSM parameter is configured for ${name}.`);
+    await this.provider.set(parameter, { value, overwrite: true, parameterType: "SecureString" });
+    this.provider.clearCache();
+  }
+}
+
+/** A secret that must be there. */
+export async function requireSecret(secrets: Secrets, name: SecretName): Promise<string> {
+  const value = await secrets.get(name);
+  if (!value) throw new ConfigurationError(`Set ${secrets.where(name)}: ${PURPOSES[name]}.`);
+  return value;
+}
