@@ -36,12 +36,17 @@ export interface RecordedRequest {
   path: string;
   headers: Record<string, string>;
   body: Record<string, unknown>;
+  /** When the request arrived and when it was answered (ms since the epoch). */
+  receivedAt: number;
+  answeredAt?: number;
 }
 
 export interface ScriptedModelServerOptions {
   provider: Provider;
   script?: ScriptEntry[];
   port?: number;
+  /** Added before every answer, as a model takes time to think. */
+  latencyMs?: number;
 }
 
 const ERROR_TYPES: Record<Provider, Record<number, string>> = {
@@ -70,12 +75,17 @@ export class ScriptedModelServer {
   private constructor(
     readonly provider: Provider,
     script: ScriptEntry[],
+    private readonly latencyMs = 0,
   ) {
     this.script = [...script];
   }
 
   static async start(options: ScriptedModelServerOptions): Promise<ScriptedModelServer> {
-    const scripted = new ScriptedModelServer(options.provider, scriptSchema.parse(options.script ?? []));
+    const scripted = new ScriptedModelServer(
+      options.provider,
+      scriptSchema.parse(options.script ?? []),
+      options.latencyMs,
+    );
     scripted.server = await LoopbackServer.listen(
       options.port ?? 0,
       (request, response) => scripted.handle(request, response),
@@ -158,7 +168,18 @@ export class ScriptedModelServer {
     } catch {
       return this.sendError(response, 400, "The request body is not valid JSON.");
     }
-    this.requests.push({ method: request.method, path, headers: redactHeaders(request.headers), body });
+    const recorded: RecordedRequest = {
+      method: request.method,
+      path,
+      headers: redactHeaders(request.headers),
+      body,
+      receivedAt: Date.now(),
+    };
+    this.requests.push(recorded);
+    response.once("finish", () => {
+      recorded.answeredAt = Date.now();
+    });
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (body.stream === true) {
       return this.sendError(response, 400, "The scripted model server does not stream; send stream: false.");
     }

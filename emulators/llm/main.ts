@@ -1,5 +1,5 @@
 /**
- * `npm run llm-fake -- --provider openai|anthropic --port <p> --script <file.json>`
+ * `npm run llm-fake -- --provider openai|anthropic --port <p> --script <file.json> [--latency-ms <n>]`
  *
  * Starts a scripted model server, prints `listening on <base URL for the SDK>` when ready, and serves
  * until killed.
@@ -12,6 +12,7 @@ const flagsSchema = z.strictObject({
   provider: z.enum(["openai", "anthropic"], "should be openai or anthropic"),
   port: z.coerce.number().int().min(0).max(65535).default(0),
   script: z.string().optional(),
+  "latency-ms": z.coerce.number().min(0).optional(),
 });
 
 /** Returns an exit code when it stops at once, undefined while serving. */
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
     provider: flags.provider,
     port: flags.port,
     script: script.data,
+    latencyMs: flags["latency-ms"],
   });
   serveUntilStopped(server.url, () => server.close());
   return undefined;

@@ -11,11 +11,12 @@ import { createNotionClient } from "../notion/createNotionClient.ts";
 import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
 import type { ProviderName } from "../prompt/reviewSettings.ts";
 import { countTokens } from "../review/countTokens.ts";
+import { outcomeReason } from "../review/describeOutcome.ts";
 import { renderDocument } from "../review/renderDocument.ts";
 import { runReview } from "../review/runReview.ts";
 import type { CliIo } from "./CliIo.ts";
 import { DEMO_IDS, demoWorkspace } from "./demo/demoWorkspace.ts";
-import { outcomeText, reviewAsText } from "./printReview.ts";
+import { reviewAsText } from "./printReview.ts";
 import { progressTo } from "./reviewCommand.ts";
 
 const DEMO_TOKEN = "demo-token";
@@ -73,7 +74,7 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
     );
     io.stdout(reviewAsText(result));
     if (result.outcome.kind !== "reviewed") {
-      io.stderr(`The demo review did not complete: ${outcomeText(result)}\n`);
+      io.stderr(`The demo review did not complete: ${outcomeReason(result)}\n`);
       return 1;
     }
     const posted = emulator.control

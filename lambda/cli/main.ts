@@ -7,14 +7,17 @@ import { ConfigurationError, InvalidInputError, MarginError } from "../errors.ts
 import { type CliIo, processIo } from "./CliIo.ts";
 import { demoCommand } from "./demoCommand.ts";
 import { REVIEW_USAGE, reviewCommand } from "./reviewCommand.ts";
+import { SERVE_USAGE, serveCommand } from "./serveCommand.ts";
 
 const USAGE = `Usage:
   ${REVIEW_USAGE}
+  ${SERVE_USAGE}
+                     the webhook and the worker in one process, for local runs
   margin demo        review a sample RFC in a local Notion emulator (no Notion account needed)
 
 Configuration comes from the environment or a .env file: NOTION_TOKEN, NOTION_BASE_URL,
 MARGIN_PROMPTS_DATABASE, OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,
-MARGIN_PROVIDER, MARGIN_MODEL.
+MARGIN_PROVIDER, MARGIN_MODEL; for serve also MARGIN_WEBHOOK_SECRET and MARGIN_DEFAULT_PROMPT.
 `;
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -24,6 +27,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     switch (command) {
       case "review":
         return await reviewCommand(rest, withEnv);
+      case "serve":
+        return await serveCommand(rest, withEnv);
       case "demo":
         return await demoCommand(rest, withEnv);
       case undefined:

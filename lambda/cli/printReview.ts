@@ -2,6 +2,8 @@
  * What a review did, for people (text) and for programs (`--json`): each comment with an excerpt of its
  * block, the replies with their discussion, the summary, what was left out and why, and the usage.
  */
+
+import { outcomeReason } from "../review/describeOutcome.ts";
 import type { PublishItem } from "../review/publishReview.ts";
 import type { ReviewResult } from "../review/runReview.ts";
 
@@ -53,7 +55,7 @@ export function reviewAsText(result: ReviewResult): string {
   lines.push(`${result.prompt.title} on "${result.page.title}"`, result.page.url, "");
   const plan = result.plan;
   if (!plan) {
-    lines.push(`Nothing was posted: ${outcomeText(result)}`);
+    lines.push(`Nothing was posted: ${outcomeReason(result)}`);
     return `${lines.join("\n")}\n`;
   }
   const dry = result.outcome.kind === "dry_run";
@@ -95,24 +97,6 @@ export function reviewAsText(result: ReviewResult): string {
     `${result.roundTrips} model round trip${result.roundTrips === 1 ? "" : "s"} · ${usage.inputTokens.toLocaleString("en-US")} input tokens (${usage.cachedInputTokens.toLocaleString("en-US")} cached) · ${usage.outputTokens.toLocaleString("en-US")} output tokens`,
   );
   return `${lines.join("\n")}\n`;
-}
-
-export function outcomeText(result: ReviewResult): string {
-  const outcome = result.outcome;
-  switch (outcome.kind) {
-    case "reviewed":
-      return result.publish?.failed ? "the review was only partly posted." : "the review was posted.";
-    case "dry_run":
-      return "dry run: nothing was posted.";
-    case "refused":
-      return `the model declined: ${outcome.reason}`;
-    case "truncated":
-      return "the model's answer was cut off at its output limit, so none of it was trusted. Try again, or shorten the prompt or the document.";
-    case "turn_limit":
-      return `the model used all ${outcome.turns} turns without finishing the review (MARGIN_MAX_TURNS raises the limit).`;
-    case "provider_error":
-      return `${outcome.message}${outcome.retryable ? " Try again in a moment." : ""}`;
-  }
 }
 
 function postedIds(result: ReviewResult): Map<string, string[]> {

@@ -11,10 +11,11 @@ import { InvalidInputError } from "../errors.ts";
 import { parseNotionId } from "../notion/parseNotionId.ts";
 import { PROVIDERS } from "../prompt/reviewSettings.ts";
 import { countTokens } from "../review/countTokens.ts";
+import { outcomeReason } from "../review/describeOutcome.ts";
 import { runReview } from "../review/runReview.ts";
 import type { CliIo } from "./CliIo.ts";
 import { describeProgress } from "./describeProgress.ts";
-import { outcomeText, reviewAsJson, reviewAsText } from "./printReview.ts";
+import { reviewAsJson, reviewAsText } from "./printReview.ts";
 
 export const REVIEW_USAGE =
   "margin review <page id or URL> --prompt <name or id> [--provider openai|anthropic] [--model <model>] [--dry-run] [--json]";
@@ -69,7 +70,7 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
   io.stdout(options.data.json ? `${JSON.stringify(reviewAsJson(result), null, 2)}\n` : reviewAsText(result));
   const ok =
     (result.outcome.kind === "reviewed" && !result.publish?.failed) || result.outcome.kind === "dry_run";
-  if (!ok) io.stderr(`Review incomplete: ${outcomeText(result)}\n`);
+  if (!ok) io.stderr(`Review incomplete: ${outcomeReason(result)}\n`);
   return ok ? 0 : 1;
 }
 

@@ -27,7 +27,16 @@ import { ConcurrencyLimit } from "./ConcurrencyLimit.ts";
 import { blocksToMarkdown } from "./markdown/blocksToMarkdown.ts";
 import { parseInlineSpans } from "./markdown/parseInlineMarkdown.ts";
 import { richTextToMarkdown } from "./markdown/richTextToMarkdown.ts";
-import type { BotUser, CommentTarget, NotionGateway, PostedComment } from "./NotionGateway.ts";
+import {
+  type BotUser,
+  type CommentTarget,
+  LAST_REVIEWED_PROPERTY,
+  type NotionGateway,
+  type PostedComment,
+  type PromptSummary,
+  REVIEW_STATUS_PROPERTY,
+  type ReviewStatus,
+} from "./NotionGateway.ts";
 import { parseNotionId } from "./parseNotionId.ts";
 import { renderPropertyValue } from "./renderPropertyValue.ts";
 import { type ReadBlock, toDocumentBlocks } from "./toDocumentBlocks.ts";
@@ -111,6 +120,32 @@ export class NotionClientGateway implements NotionGateway {
       );
     }
     return this.toPromptPage(found[0]!);
+  }
+
+  async listPrompts(database: string): Promise<PromptSummary[]> {
+    const pages = await this.promptPages(database);
+    return pages.map((page) => ({ id: page.id, title: titleOf(page) }));
+  }
+
+  async setReviewStatus(pageId: string, status: ReviewStatus, reviewedOn?: string): Promise<boolean> {
+    const page = await this.retrievePage(pageId);
+    const statusProperty = page.properties[REVIEW_STATUS_PROPERTY];
+    if (!statusProperty || (statusProperty.type !== "select" && statusProperty.type !== "status"))
+      return false;
+    const properties: Record<string, unknown> = {
+      [REVIEW_STATUS_PROPERTY]:
+        statusProperty.type === "select" ? { select: { name: status } } : { status: { name: status } },
+    };
+    const dateProperty = page.properties[LAST_REVIEWED_PROPERTY];
+    if (reviewedOn && dateProperty?.type === "date")
+      properties[LAST_REVIEWED_PROPERTY] = { date: { start: reviewedOn } };
+    await this.request(() =>
+      this.notion.pages.update({
+        page_id: pageId,
+        properties: properties as Parameters<Client["pages"]["update"]>[0]["properties"],
+      }),
+    );
+    return true;
   }
 
   async postComment(target: CommentTarget, markdown: string, displayName: string): Promise<PostedComment> {

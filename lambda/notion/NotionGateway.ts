@@ -16,6 +16,17 @@ export type CommentTarget =
   | { kind: "block"; blockId: string }
   | { kind: "reply"; discussionId: string; anchorId: string };
 
+/** The states a page's `Review status` select goes through. */
+export type ReviewStatus = "Queued" | "Reviewing" | "Reviewed" | "Failed";
+
+export const REVIEW_STATUS_PROPERTY = "Review status";
+export const LAST_REVIEWED_PROPERTY = "Last reviewed";
+
+export interface PromptSummary {
+  id: string;
+  title: string;
+}
+
 export interface PostedComment {
   id: string;
   discussionId: string;
@@ -33,6 +44,15 @@ export interface NotionGateway {
 
   /** Finds a prompt in the Prompts database by title (case-insensitive) or by page id or URL. */
   loadPrompt(database: string, nameOrId: string): Promise<PromptPage>;
+
+  /** Every prompt in the Prompts database, by id and title. */
+  listPrompts(database: string): Promise<PromptSummary[]>;
+
+  /**
+   * Keeps the page's `Review status` select (and, once reviewed, its `Last reviewed` date) current. Pages
+   * without those properties are left alone. Returns whether anything was written.
+   */
+  setReviewStatus(pageId: string, status: ReviewStatus, reviewedOn?: string): Promise<boolean>;
 
   /**
    * Posts a comment as `displayName`. A write whose outcome is unknown (a 5xx, a timeout) is checked

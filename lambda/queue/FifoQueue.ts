@@ -125,6 +125,11 @@ export class FifoQueue {
     return true;
   }
 
+  /** Copies of every message waiting or in flight, in order, for inspection. */
+  peek(): QueuedMessage[] {
+    return this.messages.map((message) => ({ ...message }));
+  }
+
   /** Messages waiting or in flight. */
   get size(): number {
     return this.messages.length;

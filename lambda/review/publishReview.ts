@@ -24,7 +24,7 @@ export interface PublishedItem {
 export interface PublishReport {
   published: PublishedItem[];
   /** The item Notion refused, and why; nothing after it was attempted. */
-  failed?: { item: PublishItem; error: string };
+  failed?: { item: PublishItem; error: string; status?: number };
   notAttempted: PublishItem[];
 }
 
@@ -68,7 +68,7 @@ export async function publishReview(input: PublishInput): Promise<PublishReport>
       report.published.push(await publishItem(input, item));
     } catch (error) {
       if (!(error instanceof NotionWriteError)) throw error;
-      report.failed = { item, error: error.message };
+      report.failed = { item, error: error.message, status: error.status };
       report.notAttempted = input.items.slice(index + 1);
       break;
     }

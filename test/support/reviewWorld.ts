@@ -33,6 +33,12 @@ export interface WorldOptions {
   promptProperties?: Record<string, unknown>;
   emulator?: { failRate?: number; randomSeed?: number; rps?: number; latencyMs?: number };
   instructions?: string;
+  /** Give the documents database `Review status` (select) and `Last reviewed` (date) properties. */
+  statusProperties?: boolean;
+  /** Ids (or seed names) of the two documents, "doc" and "doc-2" by default. */
+  docIds?: [string, string];
+  /** The scripted model's thinking time. */
+  modelLatencyMs?: number;
 }
 
 export const DEFAULT_MARKDOWN = [
@@ -54,6 +60,7 @@ export class ReviewWorld {
     readonly emulator: NotionEmulator,
     readonly model: ScriptedModelServer,
     readonly provider: Provider,
+    readonly pageId: string,
   ) {}
 
   static async start(options: WorldOptions): Promise<ReviewWorld> {
@@ -68,11 +75,11 @@ export class ReviewWorld {
     const model = await startScriptedModelServer({
       provider: options.provider,
       script: options.script ?? [],
+      latencyMs: options.modelLatencyMs,
     });
-    return new ReviewWorld(emulator, model, options.provider);
+    return new ReviewWorld(emulator, model, options.provider, idFor(options.docIds?.[0] ?? "doc"));
   }
 
-  readonly pageId = idFor("doc");
   readonly promptsDatabaseId = idFor("prompts");
 
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -165,11 +172,18 @@ export function reviewSeed(options: WorldOptions): Record<string, unknown> {
         markdown: "Review plans.",
       },
       {
-        id: "doc",
+        id: options.docIds?.[0] ?? "doc",
         parent: { data_source_id: "docs-source" },
         title: "RFC: Shard logins",
         properties: { Status: "In review", Approvers: [] },
         markdown: options.markdown ?? DEFAULT_MARKDOWN,
+      },
+      {
+        id: options.docIds?.[1] ?? "doc-2",
+        parent: { data_source_id: "docs-source" },
+        title: "RFC: Rename the session service",
+        properties: { Status: "In review" },
+        markdown: "We rename the session service to auth-gateway. ^rename",
       },
     ],
     databases: [
@@ -190,6 +204,17 @@ export function reviewSeed(options: WorldOptions): Record<string, unknown> {
           Name: { type: "title", title: {} },
           Status: { type: "status", status: { options: [{ name: "Draft" }, { name: "In review" }] } },
           Approvers: { type: "people", people: {} },
+          ...(options.statusProperties
+            ? {
+                "Review status": {
+                  type: "select",
+                  select: {
+                    options: ["Queued", "Reviewing", "Reviewed", "Failed"].map((name) => ({ name })),
+                  },
+                },
+                "Last reviewed": { type: "date", date: {} },
+              }
+            : {}),
         },
       },
     ],

@@ -46,8 +46,12 @@ export function runScript(
   return { child, finished };
 }
 
-export async function spawnServer(script: string, args: string[]): Promise<SpawnedServer> {
-  const { child, finished } = runScript(script, args);
+export async function spawnServer(
+  script: string,
+  args: string[],
+  env?: NodeJS.ProcessEnv,
+): Promise<SpawnedServer> {
+  const { child, finished } = runScript(script, args, env);
   const url = await new Promise<string>((resolveUrl, reject) => {
     let buffered = "";
     child.stdout!.on("data", (chunk) => {

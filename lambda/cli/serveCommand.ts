@@ -1,0 +1,47 @@
+/**
+ * `margin serve [--port <p>] [--host <h>]`: the webhook and the worker in one process (see
+ * `startLocalService`), logging each delivery and each review, until interrupted.
+ */
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { InvalidInputError } from "../errors.ts";
+import { consoleLog } from "../observability/ConsoleLog.ts";
+import { startLocalService } from "../serve/startLocalService.ts";
+import type { CliIo } from "./CliIo.ts";
+
+export const SERVE_USAGE = "margin serve [--port <port>] [--host <host>]";
+
+const optionsSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8787),
+  host: z.string().default("127.0.0.1"),
+});
+
+export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: "string" }, host: { type: "string" } },
+  });
+  const options = optionsSchema.safeParse(values);
+  if (!options.success)
+    throw new InvalidInputError(
+      `${options.error.issues[0]!.path.join(".")}: ${options.error.issues[0]!.message}. Usage: ${SERVE_USAGE}`,
+    );
+  const service = await startLocalService({
+    env: io.env,
+    port: options.data.port,
+    host: options.data.host,
+    log: consoleLog(io.stderr),
+  });
+  io.stdout(`listening on ${service.url}\n`);
+  io.stderr(
+    `Point a Notion automation's "Send webhook" at ${service.url}/ (through a tunnel for real Notion), with the header Authorization: Bearer <MARGIN_WEBHOOK_SECRET>.\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    signal?.addEventListener("abort", stop);
+  });
+  await service.close();
+  return 0;
+}

@@ -1,0 +1,88 @@
+/**
+ * The webhook function (Lambda Function URL): authenticates a Notion automation delivery, queues its
+ * reviews on SQS FIFO, and answers 202. Configuration and secrets are read once per container; the prompt
+ * list is cached, so a warm function answers without calling Notion.
+ */
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { type MarginConfig, readConfig, requireSetting, secretsFor } from "../config/config.ts";
+import { requireSecret, type Secrets } from "../config/secrets.ts";
+import { createNotionClient } from "../notion/createNotionClient.ts";
+import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
+import { powertoolsLog } from "../observability/powertoolsLog.ts";
+import { PromptDirectory } from "../prompt/PromptDirectory.ts";
+import { SqsReviewQueue } from "../queue/SqsReviewQueue.ts";
+import { handleWebhookRequest, type WebhookDependencies } from "../webhook/handleWebhookRequest.ts";
+import { fromFunctionUrlEvent, toFunctionUrlResult } from "./functionUrl.ts";
+
+export type WebhookHandler = (
+  event: APIGatewayProxyEventV2,
+  context?: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export function createWebhookHandler(
+  env: NodeJS.ProcessEnv = process.env,
+  logger = new Logger({ serviceName: "margin-webhook" }),
+): WebhookHandler {
+  let ready: Promise<Omit<WebhookDependencies, "log" | "correlationId">> | undefined;
+  const prepare = async () => {
+    const config = readConfig(env);
+    const secrets = secretsFor(config, env);
+    return {
+      secrets,
+      queue: queueFor(config),
+      prompts: new PromptDirectory(
+        await notionFor(config, secrets),
+        requireSetting(config, "MARGIN_PROMPTS_DATABASE"),
+      ),
+      reviewersProperty: config.MARGIN_REVIEWERS_PROPERTY,
+      defaultPrompt: config.MARGIN_DEFAULT_PROMPT,
+    };
+  };
+  return async (event, context) => {
+    if (context) logger.addContext(context);
+    const correlationId = event.headers?.["x-correlation-id"] ?? event.requestContext.requestId;
+    logger.appendKeys({ correlationId });
+    try {
+      ready ??= prepare();
+      const deps = await ready;
+      return toFunctionUrlResult(
+        await handleWebhookRequest(fromFunctionUrlEvent(event), {
+          ...deps,
+          log: powertoolsLog(logger),
+          correlationId,
+        }),
+      );
+    } catch (error) {
+      // Configuration problems are fixed by the operator, whom the logs reach; the caller learns only that it failed.
+      ready = undefined;
+      logger.error("The webhook failed", {
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      });
+      return toFunctionUrlResult({
+        status: 500,
+        body: { error: "Margin could not take the delivery; its operator can see why in its logs." },
+      });
+    } finally {
+      logger.removeKeys(["correlationId"]);
+    }
+  };
+}
+
+function queueFor(config: MarginConfig): SqsReviewQueue {
+  const url = requireSetting(config, "MARGIN_QUEUE_URL");
+  return config.SQS_ENDPOINT
+    ? SqsReviewQueue.at(url, config.SQS_ENDPOINT, config.AWS_REGION)
+    : new SqsReviewQueue(url);
+}
+
+async function notionFor(config: MarginConfig, secrets: Secrets): Promise<NotionClientGateway> {
+  return new NotionClientGateway(
+    createNotionClient({
+      token: await requireSecret(secrets, "notionToken"),
+      baseUrl: config.NOTION_BASE_URL,
+    }),
+  );
+}
+
+export const handler = createWebhookHandler();

@@ -1,0 +1,22 @@
+/**
+ * Why a review ended without being posted, in words for the page's author (and the command line).
+ */
+import type { ReviewResult } from "./runReview.ts";
+
+export function outcomeReason(result: Pick<ReviewResult, "outcome" | "publish">): string {
+  const outcome = result.outcome;
+  switch (outcome.kind) {
+    case "reviewed":
+      return result.publish?.failed ? "the review was only partly posted." : "the review was posted.";
+    case "dry_run":
+      return "dry run: nothing was posted.";
+    case "refused":
+      return `the model declined: ${outcome.reason}`;
+    case "truncated":
+      return "the model's answer was cut off at its output limit, so none of it was trusted. Try again, or shorten the prompt or the document.";
+    case "turn_limit":
+      return `the model used all ${outcome.turns} turns without finishing the review (MARGIN_MAX_TURNS raises the limit).`;
+    case "provider_error":
+      return `${outcome.message}${outcome.retryable ? " Try again in a moment." : ""}`;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * An HTTP request and answer in plain terms, so the webhook's logic runs the same behind a Lambda Function
+ * URL and inside `margin serve`.
+ */
+
+export interface HttpRequest {
+  method: string;
+  path: string;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  /** Query parameters in order; a name may repeat. */
+  query: Array<[string, string]>;
+  /** The raw body, as received. */
+  body: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+export function answer(
+  status: number,
+  body: Record<string, unknown>,
+  headers?: Record<string, string>,
+): HttpResponse {
+  return { status, body, headers };
+}
+
+/** A 4xx answer whose message names the problem. */
+export function refuse(status: number, message: string, headers?: Record<string, string>): HttpResponse {
+  return { status, body: { error: message }, headers };
+}

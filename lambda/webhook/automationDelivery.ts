@@ -1,0 +1,50 @@
+/**
+ * The body of a Notion database automation's "Send webhook" action: `{source, data}`, where `data` is the
+ * page with the properties the action includes. Both the 2025 shape (`archived`, database parent) and the
+ * 2026 shape (`in_trash`, `is_archived`, data source parent) are accepted.
+ */
+import { z } from "zod";
+
+const relationValue = z.looseObject({
+  type: z.literal("relation"),
+  relation: z.array(z.looseObject({ id: z.string() })),
+});
+
+export const automationDeliverySchema = z.looseObject({
+  source: z.looseObject(
+    {
+      type: z.string().optional(),
+      automation_id: z.string().optional(),
+      event_id: z.string({ error: "is missing: Notion automations send source.event_id" }).min(1),
+      attempt: z.number().optional(),
+    },
+    { error: "is missing: this is not the body of a Notion automation webhook" },
+  ),
+  data: z.looseObject(
+    {
+      object: z.literal("page", {
+        error: "should be a page: the automation must run on a database of pages",
+      }),
+      id: z
+        .string({ error: "is missing: the automation must send the page" })
+        .min(1, "is missing: the automation must send the page"),
+      in_trash: z.boolean().optional(),
+      archived: z.boolean().optional(),
+      is_archived: z.boolean().optional(),
+      properties: z.record(z.string(), z.unknown()).optional(),
+    },
+    { error: "is missing: the automation must send the page" },
+  ),
+});
+
+export type AutomationDelivery = z.infer<typeof automationDeliverySchema>;
+
+export function isTrashed(delivery: AutomationDelivery): boolean {
+  return Boolean(delivery.data.in_trash || delivery.data.archived);
+}
+
+/** The ids a relation property points to, or undefined when the page has no such relation. */
+export function relationIds(delivery: AutomationDelivery, property: string): string[] | undefined {
+  const value = relationValue.safeParse(delivery.data.properties?.[property]);
+  return value.success ? value.data.relation.map((target) => target.id) : undefined;
+}

@@ -1,0 +1,193 @@
+/**
+ * The webhook function's logic: `POST /` takes a Notion automation delivery, authenticates it by the
+ * shared secret in `Authorization: Bearer <secret>` (compared in constant time), works out which reviewers
+ * run (the `prompt` query parameter, else the page's Reviewers relation, else the default reviewer), and
+ * answers 202 once every review is on the queue. A rejected request queues nothing.
+ */
+import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
+import type { Secrets } from "../config/secrets.ts";
+import type { PromptSummary } from "../notion/NotionGateway.ts";
+import { parseNotionId } from "../notion/parseNotionId.ts";
+import type { Log } from "../observability/Log.ts";
+import type { PromptDirectory } from "../prompt/PromptDirectory.ts";
+import { type ReviewJob, type SettingOverrides, settingOverridesSchema } from "../queue/ReviewJob.ts";
+import type { ReviewQueue } from "../queue/ReviewQueue.ts";
+import {
+  type AutomationDelivery,
+  automationDeliverySchema,
+  isTrashed,
+  relationIds,
+} from "./automationDelivery.ts";
+import { answer, type HttpRequest, type HttpResponse, refuse } from "./HttpExchange.ts";
+
+/** Notion automation bodies are small; anything bigger than this is not one. */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** More reviewers than this on one delivery is a mistake, not a workflow. */
+export const MAX_REVIEWERS = 10;
+
+const QUERY_PARAMETERS = ["prompt", "provider", "model", "summary"] as const;
+
+export interface WebhookDependencies {
+  secrets: Secrets;
+  queue: ReviewQueue;
+  prompts: PromptDirectory;
+  /** The page relation that names reviewers (default `Reviewers`). */
+  reviewersProperty: string;
+  /** The reviewer when the delivery names none. */
+  defaultPrompt?: string;
+  log: Log;
+  /** This delivery's correlation id, carried to the worker. */
+  correlationId?: string;
+  now?: () => Date;
+}
+
+export async function handleWebhookRequest(
+  request: HttpRequest,
+  deps: WebhookDependencies,
+): Promise<HttpResponse> {
+  if (request.path !== "/" && request.path !== "")
+    return refuse(404, `Nothing at ${request.path}: Notion automations post to /.`);
+  if (request.method !== "POST")
+    return refuse(405, "Use POST: Notion automations send webhooks with POST.", { allow: "POST" });
+  return handleAutomationDelivery(request, deps);
+}
+
+async function handleAutomationDelivery(
+  request: HttpRequest,
+  deps: WebhookDependencies,
+): Promise<HttpResponse> {
+  if (Buffer.byteLength(request.body) > MAX_BODY_BYTES)
+    return refuse(413, `The body is over ${MAX_BODY_BYTES / 1024} KB; a Notion automation sends far less.`);
+  if (!(await authentic(request, deps.secrets))) {
+    deps.log.warn("Refused a delivery without the right secret");
+    return refuse(
+      401,
+      "Missing or wrong secret: the automation must send the header Authorization: Bearer <secret>.",
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(request.body);
+  } catch {
+    return refuse(400, "The body is not JSON: send the automation's page data.");
+  }
+  const parsed = automationDeliverySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return refuse(
+      400,
+      `The body is not a Notion automation delivery: ${issue.path.join(".") || "body"} ${issue.message}.`,
+    );
+  }
+  const delivery = parsed.data;
+  const pageId = parseNotionId(delivery.data.id);
+  if (!pageId) return refuse(400, `data.id is not a Notion page id: "${delivery.data.id}".`);
+  const query = readQuery(request.query);
+  if ("error" in query) return refuse(400, query.error);
+  const log = { pageId, eventId: delivery.source.event_id, attempt: delivery.source.attempt };
+  if (isTrashed(delivery)) {
+    deps.log.info("Skipped a page in the trash", log);
+    return answer(202, { queued: [], skipped: "The page is in the trash." });
+  }
+  const reviewers = await chooseReviewers(delivery, query.prompts, deps);
+  if ("error" in reviewers) return refuse(400, reviewers.error);
+
+  const correlationId = deps.correlationId ?? randomUUID();
+  const queuedAt = (deps.now ?? (() => new Date()))().toISOString();
+  const jobs: ReviewJob[] = reviewers.prompts.map((prompt) => ({
+    version: 1,
+    kind: "review",
+    pageId,
+    promptId: prompt.id,
+    promptTitle: prompt.title,
+    ...(Object.keys(query.overrides).length > 0 ? { overrides: query.overrides } : {}),
+    eventId: delivery.source.event_id,
+    correlationId,
+    queuedAt,
+  }));
+  await deps.queue.send(jobs);
+  deps.log.info("Queued reviews", {
+    ...log,
+    prompts: jobs.map((job) => job.promptTitle),
+    chosenBy: reviewers.chosenBy,
+  });
+  return answer(202, { queued: jobs.map((job) => ({ page: job.pageId, prompt: job.promptTitle })) });
+}
+
+/** Compares the bearer token with the secret in constant time (hashes first, so lengths do not leak). */
+async function authentic(request: HttpRequest, secrets: Secrets): Promise<boolean> {
+  const header = request.headers.authorization ?? "";
+  const given = /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
+  const secret = await secrets.get("webhookSecret");
+  if (!given || !secret) return false;
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(secret));
+}
+
+type QueryResult = { prompts: string[]; overrides: SettingOverrides } | { error: string };
+
+function readQuery(pairs: Array<[string, string]>): QueryResult {
+  const unknown = pairs
+    .map(([name]) => name)
+    .filter((name) => !(QUERY_PARAMETERS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    return { error: `Unknown query parameter "${unknown[0]}"; allowed: ${QUERY_PARAMETERS.join(", ")}.` };
+  const single: Record<string, string> = {};
+  for (const [name, value] of pairs) {
+    if (name === "prompt") continue;
+    if (name in single) return { error: `The query parameter "${name}" is given twice; give it once.` };
+    single[name] = value;
+  }
+  const overrides = settingOverridesSchema.safeParse(single);
+  if (!overrides.success) {
+    const issue = overrides.error.issues[0]!;
+    return {
+      error: `The query parameter "${issue.path.join(".")}" is "${single[String(issue.path[0])]}": ${issue.message}.`,
+    };
+  }
+  const prompts = pairs.filter(([name]) => name === "prompt").map(([, value]) => value.trim());
+  if (prompts.some((prompt) => !prompt))
+    return { error: 'The query parameter "prompt" is empty; give a prompt\'s name or page id.' };
+  return { prompts, overrides: overrides.data };
+}
+
+type Reviewers = { prompts: PromptSummary[]; chosenBy: "query" | "relation" | "default" } | { error: string };
+
+async function chooseReviewers(
+  delivery: AutomationDelivery,
+  fromQuery: string[],
+  deps: WebhookDependencies,
+): Promise<Reviewers> {
+  const related = relationIds(delivery, deps.reviewersProperty) ?? [];
+  const [wanted, chosenBy] =
+    fromQuery.length > 0
+      ? [fromQuery, "query" as const]
+      : related.length > 0
+        ? [related, "relation" as const]
+        : deps.defaultPrompt
+          ? [[deps.defaultPrompt], "default" as const]
+          : [[], "default" as const];
+  if (wanted.length === 0) {
+    return {
+      error: `No reviewer for this page: add ?prompt=<name> to the webhook URL, fill the page's "${deps.reviewersProperty}" relation, or configure a default reviewer.`,
+    };
+  }
+  const unique = [...new Set(wanted)];
+  if (unique.length > MAX_REVIEWERS)
+    return { error: `${unique.length} reviewers asked for; at most ${MAX_REVIEWERS} run on one delivery.` };
+  const prompts: PromptSummary[] = [];
+  for (const name of unique) {
+    const prompt = await deps.prompts.resolve(name);
+    if (!prompt) {
+      const where =
+        chosenBy === "relation"
+          ? `The "${deps.reviewersProperty}" relation points to a page that is not a prompt (${name})`
+          : `Unknown prompt "${name}"`;
+      return {
+        error: `${where}; prompts available: ${(await deps.prompts.titles()).map((title) => `"${title}"`).join(", ") || "none"}.`,
+      };
+    }
+    if (!prompts.some((known) => known.id === prompt.id)) prompts.push(prompt);
+  }
+  return { prompts, chosenBy };
+}

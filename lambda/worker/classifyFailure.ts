@@ -1,0 +1,117 @@
+/**
+ * Sorts what stopped a review into what the queue should do about it: try again later (Notion or the
+ * provider failing or rate limiting, timeouts), give up at once (the page is not shared, the prompt is
+ * missing or wrong, the provider refused the key), or treat as unexpected (a bug: retried, then kept in
+ * the dead-letter queue). Each comes with a sentence the page's author can act on: no AWS resource ids,
+ * no stack traces, no secrets.
+ */
+import { APIResponseError, RequestTimeoutError, UnknownHTTPResponseError } from "@notionhq/client";
+import {
+  ConfigurationError,
+  InvalidInputError,
+  NotionAccessError,
+  NotionWriteError,
+  PromptError,
+  ProviderError,
+} from "../errors.ts";
+
+export type FailureKind = "transient" | "permanent" | "unexpected";
+
+export interface ClassifiedFailure {
+  kind: FailureKind;
+  /** Why the review could not run, for the page's author. */
+  reason: string;
+}
+
+const TRANSIENT_NOTION_CODES = new Set([
+  "rate_limited",
+  "internal_server_error",
+  "service_unavailable",
+  "gateway_timeout",
+  "conflict_error",
+  "service_overload",
+]);
+
+export function classifyFailure(error: unknown): ClassifiedFailure {
+  if (error instanceof NotionAccessError) return { kind: "permanent", reason: error.message };
+  if (error instanceof PromptError)
+    return { kind: "permanent", reason: `the reviewer's prompt cannot be used. ${error.message}` };
+  if (error instanceof InvalidInputError) return { kind: "permanent", reason: error.message };
+  if (error instanceof ConfigurationError) {
+    return {
+      kind: "permanent",
+      reason:
+        "Margin is not fully set up for this reviewer. Ask whoever runs Margin to check its configuration.",
+    };
+  }
+  if (error instanceof ProviderError) {
+    return error.transient
+      ? {
+          kind: "transient",
+          reason: "the model provider kept failing or was too busy. Ask for a review again later.",
+        }
+      : {
+          kind: "permanent",
+          reason: `the model provider refused the request (HTTP ${error.status}). Ask whoever runs Margin to check the reviewer's provider, model and key.`,
+        };
+  }
+  if (error instanceof NotionWriteError) {
+    const transient = error.status === undefined || error.status === 429 || error.status >= 500;
+    return transient
+      ? {
+          kind: "transient",
+          reason: "Notion kept failing while the review was being posted. Ask for a review again later.",
+        }
+      : {
+          kind: "permanent",
+          reason:
+            "Notion refused the review's comments. Check that the integration may insert comments on this page.",
+        };
+  }
+  if (APIResponseError.isAPIResponseError(error)) {
+    if (TRANSIENT_NOTION_CODES.has(error.code))
+      return {
+        kind: "transient",
+        reason: "Notion kept failing or rate limiting Margin. Ask for a review again later.",
+      };
+    if (error.code === "unauthorized")
+      return {
+        kind: "permanent",
+        reason: "Notion refused Margin's integration token. Ask whoever runs Margin to check it.",
+      };
+    if (error.code === "restricted_resource") {
+      return {
+        kind: "permanent",
+        reason:
+          "the integration lacks a capability it needs (read content, read and insert comments, read user information).",
+      };
+    }
+    if (error.code === "object_not_found") {
+      return {
+        kind: "permanent",
+        reason:
+          "Notion says the page or one of its parts is not shared with the integration. Share it under ••• → Connections.",
+      };
+    }
+  }
+  if (
+    error instanceof RequestTimeoutError ||
+    error instanceof UnknownHTTPResponseError ||
+    isNetworkError(error)
+  ) {
+    return { kind: "transient", reason: "Notion did not answer in time. Ask for a review again later." };
+  }
+  return {
+    kind: "unexpected",
+    reason: "an unexpected error stopped the review. The team running Margin has been alerted.",
+  };
+}
+
+function isNetworkError(error: unknown): boolean {
+  return (
+    error instanceof TypeError &&
+    /fetch failed|network|socket|ECONN/i.test(
+      `${error.message} ${String((error as { cause?: unknown }).cause ?? "")}`,
+    )
+  );
+}

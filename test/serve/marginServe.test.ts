@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { loadWebhook } from "../support/fixtures.ts";
+import { ReviewWorld, textOf, turnFor } from "../support/reviewWorld.ts";
+import { type SpawnedServer, spawnServer } from "../support/spawnServer.ts";
+
+const SECRET = "whsec_serve_test";
+const RECORDED_PAGE = "23cac777-210d-80a8-a27d-e505f0cdf316";
+const SECOND_PAGE = "2a1c4e6f-9b3d-8099-a1b2-c3d4e5f6a7b8";
+
+let world: ReviewWorld | undefined;
+let serve: SpawnedServer | undefined;
+afterEach(async () => {
+  await serve?.stop();
+  await world?.close();
+  serve = undefined;
+  world = undefined;
+});
+
+async function post(url: string, body: unknown, query = "prompt=RFC%20Reviewer") {
+  const response = await fetch(`${url}/?${query}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${SECRET}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Resolves when the service has logged `count` lines containing `text`. */
+function logged(server: SpawnedServer, text: string, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = "";
+    const check = (chunk: Buffer) => {
+      seen += chunk;
+      if (seen.split(text).length - 1 >= count) {
+        server.process.stderr!.off("data", check);
+        resolve();
+      }
+    };
+    server.process.stderr!.on("data", check);
+  });
+}
+
+describe("margin serve", () => {
+  it("reviews a page once for a delivery Notion sent twice, other pages at the same time, and explains a review that cannot run", async () => {
+    world = await ReviewWorld.start({
+      provider: "openai",
+      docIds: [RECORDED_PAGE, SECOND_PAGE],
+      modelLatencyMs: 400,
+      script: [
+        turnFor("openai", [["finish_review", { summary: "Reviewed." }]]),
+        turnFor("openai", [["finish_review", { summary: "Reviewed." }]]),
+      ],
+    });
+    const env = world.env({ MARGIN_WEBHOOK_SECRET: SECRET });
+    delete env.ANTHROPIC_API_KEY;
+    serve = await spawnServer("bin/margin.js", ["serve", "--port", "0"], env);
+    const twoReviews = logged(serve, "Review posted", 2);
+    const oneFailure = logged(serve, "Review could not run", 1);
+
+    const recorded = loadWebhook("automation-2025-07-recorded");
+    const first = await post(serve.url, recorded);
+    const retried = await post(serve.url, recorded);
+    const second = await post(serve.url, loadWebhook("automation-2026-shape"));
+    const failing = await post(
+      serve.url,
+      { ...(recorded as object), source: { type: "automation", event_id: "another-event" } },
+      "prompt=Plan%20Reviewer&provider=anthropic",
+    );
+    await Promise.all([twoReviews, oneFailure]);
+
+    expect(first).toEqual({
+      status: 202,
+      body: { queued: [{ page: RECORDED_PAGE, prompt: "RFC Reviewer" }] },
+    });
+    expect(retried).toEqual(first);
+    expect(second.status).toBe(202);
+    expect(failing.status).toBe(202);
+    const onRecorded = world
+      .botComments()
+      .filter((comment) => comment.parent.page_id === RECORDED_PAGE)
+      .map(textOf);
+    expect(onRecorded).toEqual([
+      expect.stringMatching(/^Reviewed\./),
+      "I could not review this page: Margin is not fully set up for this reviewer. Ask whoever runs Margin to check its configuration.",
+    ]);
+    expect(
+      world
+        .botComments()
+        .filter((comment) => comment.parent.page_id === SECOND_PAGE)
+        .map(textOf),
+    ).toEqual([expect.stringMatching(/^Reviewed\./)]);
+    const [a, b] = world.model.requests;
+    // The two pages' reviews were with the model at the same time.
+    expect(b!.receivedAt).toBeLessThan(a!.answeredAt!);
+  }, 30_000);
+
+  it("refuses a delivery without the secret", async () => {
+    world = await ReviewWorld.start({ provider: "openai" });
+    serve = await spawnServer(
+      "bin/margin.js",
+      ["serve", "--port", "0"],
+      world.env({ MARGIN_WEBHOOK_SECRET: SECRET }),
+    );
+
+    const response = await fetch(`${serve.url}/?prompt=RFC%20Reviewer`, {
+      method: "POST",
+      body: JSON.stringify(loadWebhook("automation-2026-shape")),
+    });
+
+    expect(response.status).toBe(401);
+  });
+});

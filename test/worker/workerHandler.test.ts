@@ -1,0 +1,173 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { afterEach, describe, expect, it } from "vitest";
+import { idFor } from "../../emulators/notion/model/notionIds.ts";
+import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
+import type { ReviewJob } from "../../lambda/queue/ReviewJob.ts";
+import { AwsWorld, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
+import { ReviewWorld, textOf, turnFor, type WorldOptions } from "../support/reviewWorld.ts";
+
+let review: ReviewWorld | undefined;
+let aws: AwsWorld | undefined;
+afterEach(async () => {
+  await Promise.all([review?.close(), aws?.close()]);
+  review = undefined;
+  aws = undefined;
+});
+
+async function start(options: Omit<WorldOptions, "provider"> & { provider?: "openai" | "anthropic" }) {
+  review = await ReviewWorld.start({ provider: "openai", statusProperties: true, ...options });
+  aws = await AwsWorld.start(review);
+  return { review, aws, handler: createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" })) };
+}
+
+function job(page: string, overrides: Partial<ReviewJob> = {}): ReviewJob {
+  return {
+    version: 1,
+    kind: "review",
+    pageId: idFor(page),
+    promptId: idFor("rfc-reviewer"),
+    promptTitle: "RFC Reviewer",
+    eventId: `event-${page}`,
+    correlationId: `correlation-${page}`,
+    queuedAt: "2026-11-22T10:00:00.000Z",
+    ...overrides,
+  };
+}
+
+function pageProperty(world: ReviewWorld, page: string, name: string): unknown {
+  const value = world.emulator.workspace.pageView(idFor(page)).properties[name];
+  return value?.[value.type]?.name ?? value?.[value.type]?.start ?? null;
+}
+
+const serverError = { $error: { status: 500, message: "upstream failure" } };
+const finish = turnFor("openai", [
+  [
+    "comment_on_block",
+    { block: "b1", quote: "rename", severity: "major", comment: "Who migrates the callers?" },
+  ],
+  ["finish_review", { summary: "Nearly ready." }],
+]);
+
+describe("the worker function", () => {
+  it("runs a queued review and keeps the page's Review status and Last reviewed date current", async () => {
+    const { review, handler } = await start({ script: [finish] });
+
+    const response = await handler(
+      sqsEvent([{ body: job("doc-2"), groupId: idFor("doc-2") }]),
+      lambdaContext(),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(review.botComments().map(textOf)).toEqual([
+      "Major: Who migrates the callers?",
+      expect.stringContaining("Nearly ready."),
+    ]);
+    expect(pageProperty(review, "doc-2", "Review status")).toBe("Reviewed");
+    expect(pageProperty(review, "doc-2", "Last reviewed")).toBe(new Date().toISOString().slice(0, 10));
+  });
+
+  it("returns a transiently failed review to the queue while the other pages' reviews go on", async () => {
+    // The provider SDK tries three times before the worker sees the failure.
+    const { review, handler } = await start({ script: [serverError, serverError, serverError, finish] });
+
+    const response = await handler(
+      sqsEvent([
+        { body: job("doc"), groupId: idFor("doc"), messageId: "first" },
+        { body: job("doc-2"), groupId: idFor("doc-2"), messageId: "second" },
+      ]),
+      lambdaContext(),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "first" }] });
+    expect(pageProperty(review, "doc", "Review status")).toBe("Queued");
+    expect(pageProperty(review, "doc-2", "Review status")).toBe("Reviewed");
+    expect(review.botComments().filter((comment) => comment.parent.page_id === idFor("doc"))).toEqual([]);
+  });
+
+  it("gives up at once on a permanent failure, saying on the page why, without a retry", async () => {
+    const { review, handler } = await start({
+      promptProperties: { Summary: { select: { name: "sometimes" } } },
+    });
+
+    const response = await handler(sqsEvent([{ body: job("doc"), groupId: idFor("doc") }]), lambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const comments = review.botComments();
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.parent.page_id).toBe(idFor("doc"));
+    expect(comments[0]!.display_name.resolved_name).toBe("RFC Reviewer");
+    expect(textOf(comments[0]!)).toBe(
+      'I could not review this page: the reviewer\'s prompt cannot be used. Prompt "RFC Reviewer": property "Summary" is "sometimes"; allowed: update, new, off.',
+    );
+    expect(pageProperty(review, "doc", "Review status")).toBe("Failed");
+  });
+
+  it("explains a transient failure on the page after the last attempt, and does not retry it", async () => {
+    const { review, handler } = await start({ script: [serverError, serverError, serverError] });
+
+    const response = await handler(
+      sqsEvent([{ body: job("doc"), groupId: idFor("doc"), receiveCount: 3 }]),
+      lambdaContext(),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(review.botComments().map(textOf)).toEqual([
+      "I could not review this page: the model provider kept failing or was too busy. Ask for a review again later.",
+    ]);
+    expect(pageProperty(review, "doc", "Review status")).toBe("Failed");
+  });
+
+  it("leaves a message it cannot understand to the retries and the dead-letter queue", async () => {
+    const { review, handler } = await start({});
+
+    const response = await handler(
+      sqsEvent([{ body: { version: 2, kind: "review" }, groupId: "g", messageId: "odd", receiveCount: 3 }]),
+      lambdaContext(),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "odd" }] });
+    expect(review.botComments()).toEqual([]);
+  });
+
+  it("logs the review's counts, usage, cost and correlation id as JSON, without secrets or document text", async () => {
+    await start({ script: [finish] });
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      const logged = createWorkerHandler(
+        aws!.env(review!),
+        new Logger({ serviceName: "margin-worker", logLevel: "INFO" }),
+      );
+      await logged(sqsEvent([{ body: job("doc-2"), groupId: idFor("doc-2") }]), lambdaContext());
+    } finally {
+      process.stdout.write = write;
+    }
+    const records = lines
+      .flatMap((line) => line.split("\n"))
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line));
+    const posted = records.find((record) => record.message === "Review posted");
+
+    expect(posted).toMatchObject({
+      level: "INFO",
+      service: "margin-worker",
+      correlationId: "correlation-doc-2",
+      pageId: idFor("doc-2"),
+      prompt: "RFC Reviewer",
+      commentsPosted: 1,
+      summaryPosted: true,
+      roundTrips: 1,
+      inputTokens: 1000,
+      outputTokens: 100,
+    });
+    expect(typeof posted.durationMs).toBe("number");
+    const everything = lines.join("");
+    expect(everything).not.toContain("ntn_world_token");
+    expect(everything).not.toContain("sk-test-key");
+    expect(everything).not.toContain("rename the session service");
+  });
+});
