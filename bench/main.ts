@@ -3,9 +3,29 @@
  * Notion's rate limit, so its figures are ratios to the floor the limit sets; absolute times are noisy.
  */
 import { parseArgs } from "node:util";
+import { measureBundles, median } from "./bundleBench.ts";
 import { measureReading } from "./readingBench.ts";
+import { measureWarmWebhook } from "./webhookBench.ts";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "50,300,1000" } } });
+const { values } = parseArgs({
+  options: { sizes: { type: "string", default: "50,300,1000" }, only: { type: "string" } },
+});
+const sections = new Set((values.only ?? "bundles,reading").split(","));
+
+if (sections.has("bundles")) {
+  const bundles = await measureBundles();
+  console.log("Lambda bundles (esbuild, minified ESM, as deployed, the AWS SDK included)\n");
+  console.log(`webhook function  ${(bundles.webhookBytes / 1024).toFixed(0).padStart(6)} KB`);
+  console.log(`worker function   ${(bundles.workerBytes / 1024).toFixed(0).padStart(6)} KB`);
+  console.log(
+    `webhook module load in a fresh Node process: median ${median(bundles.webhookLoadMs).toFixed(0)} ms over ${bundles.webhookLoadMs.length} runs (min ${Math.min(...bundles.webhookLoadMs).toFixed(0)}, max ${Math.max(...bundles.webhookLoadMs).toFixed(0)})`,
+  );
+  const warm = await measureWarmWebhook();
+  console.log(
+    `webhook answer on a warm function (secrets and prompts cached, one SQS send): median ${median(warm).toFixed(1)} ms, p95 ${[...warm].sort((a, b) => a - b)[Math.floor(warm.length * 0.95)]!.toFixed(1)} ms over ${warm.length} deliveries\n`,
+  );
+}
+if (!sections.has("reading")) process.exit(0);
 const sizes = values.sizes
   .split(",")
   .map((size) => Number.parseInt(size, 10))

@@ -1,0 +1,280 @@
+/**
+ * Margin on AWS: the webhook function behind a Function URL, the SQS FIFO review queue and its dead-letter
+ * queue, the worker function, the secrets' SSM parameters (imported by name, read only by the functions
+ * that need them), log groups with retention, and alarms. Settings come from props, which `app.ts` reads
+ * from CDK context, each with a documented default.
+ */
+
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import {
+  CfnOutput,
+  CfnParameter,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from "aws-cdk-lib";
+import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
+import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as sns from "aws-cdk-lib/aws-sns";
+import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import * as ssm from "aws-cdk-lib/aws-ssm";
+import type { Construct } from "constructs";
+import { LAMBDA_BUNDLING } from "./lambdaBundling.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface MarginStackSettings {
+  /** SSM SecureString parameter names of the secrets. */
+  parameters: { notionToken: string; openaiApiKey: string; anthropicApiKey: string; webhookSecret: string };
+  /** Worker timeout (seconds): one review's worst case. The queue's visibility timeout is six times this. */
+  workerTimeoutSeconds: number;
+  /** Reviews at once: keeps Margin inside Notion's rate limit (about 3 requests per second per integration). */
+  workerReservedConcurrency: number;
+  /** Deliveries of a review before it is given up (and, if unexpected, left in the dead-letter queue). */
+  maxAttempts: number;
+  logRetentionDays: logs.RetentionDays;
+  /** Alarm when the oldest waiting review is older than this (seconds). */
+  oldestMessageAlarmSeconds: number;
+  /** Where alarms are sent, by email (optional). */
+  alarmEmail?: string;
+  /** Defaults for prompts that leave Provider or Model empty. */
+  defaultProvider?: string;
+  defaultModel?: string;
+}
+
+export const DEFAULT_SETTINGS: MarginStackSettings = {
+  parameters: {
+    notionToken: "/margin/notion-token",
+    openaiApiKey: "/margin/openai-api-key",
+    anthropicApiKey: "/margin/anthropic-api-key",
+    webhookSecret: "/margin/webhook-secret",
+  },
+  workerTimeoutSeconds: 300,
+  workerReservedConcurrency: 2,
+  maxAttempts: 3,
+  logRetentionDays: logs.RetentionDays.ONE_MONTH,
+  oldestMessageAlarmSeconds: 900,
+};
+
+export interface MarginStackProps extends StackProps {
+  settings?: Partial<MarginStackSettings>;
+}
+
+export class MarginStack extends Stack {
+  readonly webhook: NodejsFunction;
+  readonly worker: NodejsFunction;
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: MarginStackProps = {}) {
+    super(scope, id, props);
+    const settings = {
+      ...DEFAULT_SETTINGS,
+      ...props.settings,
+      parameters: { ...DEFAULT_SETTINGS.parameters, ...props.settings?.parameters },
+    };
+
+    const promptsDatabase = new CfnParameter(this, "PromptsDatabase", {
+      type: "String",
+      description: "The id or URL of the Notion Prompts database.",
+      minLength: 1,
+    });
+    const defaultPrompt = new CfnParameter(this, "DefaultPrompt", {
+      type: "String",
+      default: "",
+      description: "The reviewer for deliveries that name none (a prompt title or page id); empty for none.",
+    });
+
+    this.deadLetterQueue = new sqs.Queue(this, "ReviewDeadLetters", {
+      fifo: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: "AwsSolutions-SQS3",
+      reason: "This is the dead-letter queue of the review queue.",
+    });
+    this.queue = new sqs.Queue(this, "Reviews", {
+      fifo: true,
+      contentBasedDeduplication: false,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      visibilityTimeout: Duration.seconds(settings.workerTimeoutSeconds * 6),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxAttempts },
+    });
+
+    const secret = (id: string, name: string) =>
+      ssm.StringParameter.fromSecureStringParameterAttributes(this, id, { parameterName: name });
+    const notionToken = secret("NotionTokenParameter", settings.parameters.notionToken);
+    const webhookSecret = secret("WebhookSecretParameter", settings.parameters.webhookSecret);
+    const openaiApiKey = secret("OpenAiApiKeyParameter", settings.parameters.openaiApiKey);
+    const anthropicApiKey = secret("AnthropicApiKeyParameter", settings.parameters.anthropicApiKey);
+
+    const common = {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      bundling: LAMBDA_BUNDLING,
+      depsLockFilePath: join(root, "package-lock.json"),
+      projectRoot: root,
+    } as const;
+
+    this.webhook = new NodejsFunction(this, "WebhookFunction", {
+      ...common,
+      description: "Margin: takes Notion automation deliveries and queues reviews",
+      entry: join(root, "lambda/handlers/webhookHandler.ts"),
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logGroup: this.logGroup("WebhookLogs", settings.logRetentionDays),
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        POWERTOOLS_SERVICE_NAME: "margin-webhook",
+        MARGIN_PROMPTS_DATABASE: promptsDatabase.valueAsString,
+        MARGIN_DEFAULT_PROMPT: defaultPrompt.valueAsString,
+        MARGIN_QUEUE_URL: this.queue.queueUrl,
+        NOTION_TOKEN_PARAMETER: settings.parameters.notionToken,
+        WEBHOOK_SECRET_PARAMETER: settings.parameters.webhookSecret,
+      },
+    });
+    // Notion cannot sign automation requests: the shared secret in the Authorization header is checked in code.
+    const url = this.webhook.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    this.queue.grantSendMessages(this.webhook);
+    notionToken.grantRead(this.webhook);
+    webhookSecret.grantRead(this.webhook);
+
+    this.worker = new NodejsFunction(this, "WorkerFunction", {
+      ...common,
+      description: "Margin: runs queued reviews",
+      entry: join(root, "lambda/handlers/workerHandler.ts"),
+      memorySize: 1024,
+      timeout: Duration.seconds(settings.workerTimeoutSeconds),
+      reservedConcurrentExecutions: settings.workerReservedConcurrency,
+      logGroup: this.logGroup("WorkerLogs", settings.logRetentionDays),
+      environment: {
+        NODE_OPTIONS: "--enable-source-maps",
+        POWERTOOLS_SERVICE_NAME: "margin-worker",
+        MARGIN_PROMPTS_DATABASE: promptsDatabase.valueAsString,
+        MARGIN_MAX_ATTEMPTS: String(settings.maxAttempts),
+        NOTION_TOKEN_PARAMETER: settings.parameters.notionToken,
+        OPENAI_API_KEY_PARAMETER: settings.parameters.openaiApiKey,
+        ANTHROPIC_API_KEY_PARAMETER: settings.parameters.anthropicApiKey,
+        BEDROCK_REGION: this.region,
+        ...(settings.defaultProvider ? { MARGIN_PROVIDER: settings.defaultProvider } : {}),
+        ...(settings.defaultModel ? { MARGIN_MODEL: settings.defaultModel } : {}),
+      },
+    });
+    this.worker.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }),
+    );
+    for (const parameter of [notionToken, openaiApiKey, anthropicApiKey]) parameter.grantRead(this.worker);
+    // Anthropic on Bedrock: the worker's role calls the Claude models (directly or through inference profiles).
+    this.worker.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ["bedrock:InvokeModel"],
+        resources: [
+          `arn:${this.partition}:bedrock:*::foundation-model/anthropic.*`,
+          `arn:${this.partition}:bedrock:*:${this.account}:inference-profile/*anthropic.*`,
+        ],
+      }),
+    );
+
+    this.alarms(settings);
+    new CfnOutput(this, "WebhookUrl", {
+      value: url.url,
+      description: "Point the Notion automation's Send webhook action here.",
+    });
+    new CfnOutput(this, "ReviewQueueUrl", { value: this.queue.queueUrl });
+    new CfnOutput(this, "DeadLetterQueueUrl", { value: this.deadLetterQueue.queueUrl });
+    this.acknowledgeFindings();
+  }
+
+  private logGroup(id: string, retention: logs.RetentionDays): logs.LogGroup {
+    return new logs.LogGroup(this, id, { retention, removalPolicy: RemovalPolicy.DESTROY });
+  }
+
+  private alarms(settings: MarginStackSettings): void {
+    const topic = new sns.Topic(this, "Alarms", {
+      displayName: "Margin alarms",
+      enforceSSL: true,
+      masterKey: kms.Alias.fromAliasName(this, "SnsKey", "alias/aws/sns"),
+    });
+    if (settings.alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
+    const notify = new actions.SnsAction(topic);
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric, threshold: number) => {
+      const created = new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(notify);
+      return created;
+    };
+    alarm(
+      "DeadLetterAlarm",
+      "A review failed unexpectedly and waits in the dead-letter queue.",
+      this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: "Maximum",
+      }),
+      1,
+    );
+    alarm(
+      "WorkerErrorsAlarm",
+      "The worker function failed.",
+      this.worker.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
+      1,
+    );
+    alarm(
+      "Webhook5xxAlarm",
+      "The webhook answered 5xx: Notion pauses an automation whose webhook fails.",
+      new cloudwatch.Metric({
+        namespace: "AWS/Lambda",
+        metricName: "Url5xxCount",
+        dimensionsMap: { FunctionName: this.webhook.functionName },
+        period: Duration.minutes(5),
+        statistic: "Sum",
+      }),
+      1,
+    );
+    alarm(
+      "OldestReviewAlarm",
+      "Reviews are waiting too long on the queue.",
+      this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: "Maximum" }),
+      settings.oldestMessageAlarmSeconds,
+    );
+  }
+
+  /** Findings of cdk-nag's AWS Solutions checks that are accepted, each with its reason. */
+  private acknowledgeFindings(): void {
+    for (const fn of [this.webhook, this.worker]) {
+      Validations.of(fn).acknowledge({
+        id: "AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+        reason: "AWSLambdaBasicExecutionRole only lets the function write its own logs.",
+      });
+    }
+    for (const resource of [
+      "arn:<AWS::Partition>:bedrock:*::foundation-model/anthropic.*",
+      "arn:<AWS::Partition>:bedrock:*:<AWS::AccountId>:inference-profile/*anthropic.*",
+    ]) {
+      Validations.of(this.worker).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
+        reason:
+          "Bedrock model ids are versioned and regional: the worker may invoke any Anthropic model, and no other model or action.",
+      });
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The functions as deployed: bundled by esbuild with the stack's options, loaded in a fresh Node process
+ * (as the Lambda runtime loads them), and invoked with real event shapes against the local stand-ins.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { idFor } from "../../emulators/notion/model/notionIds.ts";
+import { esbuildOptions } from "../../infra/lambdaBundling.ts";
+import { AwsWorld, functionUrlEvent, lambdaContext, sqsEvent, WEBHOOK_SECRET } from "../support/awsWorld.ts";
+import { loadWebhook } from "../support/fixtures.ts";
+import { ReviewWorld, textOf, turnFor } from "../support/reviewWorld.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+let review: ReviewWorld;
+let aws: AwsWorld;
+let bundles: { webhook: string; worker: string };
+
+beforeAll(async () => {
+  review = await ReviewWorld.start({
+    provider: "anthropic",
+    script: [turnFor("anthropic", [["finish_review", { summary: "Bundled review." }]])],
+  });
+  aws = await AwsWorld.start(review);
+  const cache = join(root, "node_modules/.cache");
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, "margin-bundle-test-"));
+  bundles = { webhook: join(dir, "webhook.mjs"), worker: join(dir, "worker.mjs") };
+  await build({
+    ...esbuildOptions(join(root, "lambda/handlers/webhookHandler.ts"), bundles.webhook),
+    absWorkingDir: root,
+  });
+  await build({
+    ...esbuildOptions(join(root, "lambda/handlers/workerHandler.ts"), bundles.worker),
+    absWorkingDir: root,
+  });
+}, 60_000);
+afterAll(async () => {
+  await Promise.all([review?.close(), aws?.close()]);
+});
+
+/** Loads a bundle in a fresh Node process and calls its handler, as the Lambda runtime does. */
+async function invoke(bundle: string, event: unknown, context: unknown): Promise<unknown> {
+  const script = `const { handler } = await import(${JSON.stringify(bundle)}); const result = await handler(${JSON.stringify(event)}, ${JSON.stringify(context)}); process.stdout.write("RESULT" + JSON.stringify(result));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+    env: { PATH: process.env.PATH, ...aws.env(review), POWERTOOLS_LOG_LEVEL: "ERROR" },
+  });
+  return JSON.parse(stdout.slice(stdout.indexOf("RESULT") + 6));
+}
+
+describe("the bundled functions", () => {
+  it("take a delivery, queue it, and review the page", async () => {
+    const delivery = functionUrlEvent({
+      headers: { authorization: `Bearer ${WEBHOOK_SECRET}` },
+      query: "prompt=RFC%20Reviewer",
+      body: JSON.stringify(loadWebhook("automation-2026-shape")),
+    });
+
+    const answer = (await invoke(bundles.webhook, delivery, lambdaContext("margin-webhook"))) as {
+      statusCode: number;
+      body: string;
+    };
+    const queued = aws.queued();
+    const job = { ...queued[0]!, pageId: idFor("doc"), groupId: undefined, deduplicationId: undefined };
+    const worked = await invoke(
+      bundles.worker,
+      sqsEvent([{ body: JSON.parse(JSON.stringify(job)), groupId: idFor("doc") }]),
+      lambdaContext(),
+    );
+
+    expect(answer.statusCode).toBe(202);
+    expect(JSON.parse(answer.body)).toEqual({
+      queued: [{ page: "2a1c4e6f-9b3d-8099-a1b2-c3d4e5f6a7b8", prompt: "RFC Reviewer" }],
+    });
+    expect(worked).toEqual({ batchItemFailures: [] });
+    expect(review.botComments().map(textOf)).toEqual([expect.stringMatching(/^Bundled review\./)]);
+  });
+});

@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../../infra/app.ts";
+
+let template: Template;
+let report: {
+  pluginReports: Array<{
+    pluginName: string;
+    conclusion: string;
+    violations: unknown[];
+    suppressedViolations: Array<{ ruleName: string; reason: string }>;
+  }>;
+};
+
+beforeAll(() => {
+  const outdir = mkdtempSync(join(tmpdir(), "margin-cdk-"));
+  const { app, stack } = buildApp(
+    new App({
+      outdir,
+      context: {
+        workerTimeoutSeconds: "240",
+        workerReservedConcurrency: "3",
+        alarmEmail: "oncall@example.com",
+      },
+    }),
+  );
+  template = Template.fromStack(stack);
+  app.synth();
+  report = JSON.parse(readFileSync(join(outdir, "validation-report.json"), "utf8"));
+}, 120_000);
+
+describe("the CDK stack", () => {
+  it("passes cdk-nag's AWS Solutions checks, every accepted finding with its reason", () => {
+    const nag = report.pluginReports.find((plugin) => plugin.pluginName === "AwsSolutions")!;
+
+    expect(nag.conclusion).toBe("success");
+    expect(nag.violations).toEqual([]);
+    expect(nag.suppressedViolations.length).toBeGreaterThan(0);
+    for (const finding of nag.suppressedViolations)
+      expect(finding.reason.length, finding.ruleName).toBeGreaterThan(20);
+  });
+
+  it("runs both functions on arm64 with the newest Node runtime, bundled as ESM", () => {
+    template.resourcePropertiesCountIs(
+      "AWS::Lambda::Function",
+      { Runtime: "nodejs24.x", Architectures: ["arm64"], Handler: "index.handler" },
+      2,
+    );
+  });
+
+  it("exposes the webhook through a Function URL without IAM auth, as a stack output", () => {
+    template.hasResourceProperties("AWS::Lambda::Url", { AuthType: "NONE" });
+    template.hasOutput("WebhookUrl", {
+      Value: { "Fn::GetAtt": [Match.stringLikeRegexp("WebhookFunctionFunctionUrl"), "FunctionUrl"] },
+    });
+  });
+
+  it("queues reviews on an encrypted, SSL-only FIFO queue with a dead-letter queue and a visibility timeout six times the worker's", () => {
+    template.hasResourceProperties("AWS::SQS::Queue", {
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 240 * 6,
+      RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 3 },
+    });
+    template.resourceCountIs("AWS::SQS::Queue", 2);
+    template.resourcePropertiesCountIs(
+      "AWS::SQS::QueuePolicy",
+      {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          ]),
+        },
+      },
+      2,
+    );
+  });
+
+  it("gives the worker its timeout, reserved concurrency and a FIFO event source reporting partial batch failures", () => {
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Timeout: 240,
+      ReservedConcurrentExecutions: 3,
+      MemorySize: 1024,
+    });
+    template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      BatchSize: 1,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+  });
+
+  it("gives the functions parameter names, never secrets, and read access to only the parameters each needs", () => {
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({
+          NOTION_TOKEN_PARAMETER: "/margin/notion-token",
+          WEBHOOK_SECRET_PARAMETER: "/margin/webhook-secret",
+        }),
+      },
+    });
+    const policies = template.findResources("AWS::IAM::Policy");
+    const readable = (logicalPrefix: string) =>
+      Object.entries(policies)
+        .filter(([id]) => id.startsWith(logicalPrefix))
+        .flatMap(
+          ([, policy]) =>
+            policy.Properties.PolicyDocument.Statement as Array<{
+              Action: string | string[];
+              Resource: unknown;
+            }>,
+        )
+        .filter((statement) => [statement.Action].flat().some((action) => action.startsWith("ssm:")))
+        .map((statement) => JSON.stringify(statement.Resource));
+    const webhook = readable("WebhookFunction").join(" ");
+    const worker = readable("WorkerFunction").join(" ");
+    expect(webhook).toContain("/margin/webhook-secret");
+    expect(webhook).not.toContain("/margin/openai-api-key");
+    expect(worker).toContain("/margin/openai-api-key");
+    expect(worker).not.toContain("/margin/webhook-secret");
+  });
+
+  it("keeps logs for a month and alarms on dead letters, worker errors, webhook 5xx and old reviews", () => {
+    template.resourcePropertiesCountIs("AWS::Logs::LogGroup", { RetentionInDays: 30 }, 2);
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "Url5xxCount",
+      Namespace: "AWS/Lambda",
+    });
+    template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+      MetricName: "ApproximateAgeOfOldestMessage",
+      Threshold: 900,
+    });
+    template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: "oncall@example.com",
+    });
+  });
+});
