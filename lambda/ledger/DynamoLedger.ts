@@ -1,0 +1,213 @@
+/**
+ * The ledger in one DynamoDB table (partition key `pk`, sort key `sk`, TTL attribute `expiresAt`):
+ *
+ * - `PAGE#<page>` / `REVIEWER#<prompt>`: a reviewer's memory of the page (fingerprints, summary, time);
+ * - `PAGE#<page>` / `REVIEWER#<prompt>#COMMENT#<key>`: one comment it posted;
+ * - `PAGE#<page>` / `DISCUSSIONS`: the blocks known to carry discussions (a string set);
+ * - `RUN#<run>` / `RUN`: a run's plan and the state of each action (expires after 30 days);
+ * - `DELIVERY#<id>` / `DELIVERY`: a delivery taken (expires);
+ * - `THREAD#<discussion>` / `REPLY#<time>#<run>`: a reply given (expires after three days).
+ */
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { DiscussionIndex, ItemState, Ledger, LedgerComment, PageMemory, RunRecord } from "./Ledger.ts";
+
+const RUN_DAYS = 30;
+const REPLY_DAYS = 3;
+
+export class DynamoLedger implements Ledger {
+  private readonly client: DynamoDBDocumentClient;
+
+  constructor(
+    private readonly table: string,
+    client: DynamoDBClient = new DynamoDBClient({}),
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.client = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  /** A ledger at another endpoint (tests and local runs), with throwaway credentials. */
+  static at(table: string, endpoint: string, region = "us-east-1"): DynamoLedger {
+    return new DynamoLedger(table, new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } }));
+  }
+
+  async memory(pageId: string, promptId: string): Promise<PageMemory | undefined> {
+    const items = await this.queryAll(`PAGE#${pageId}`, `REVIEWER#${promptId}`);
+    return toMemories(pageId, items).find((memory) => memory.promptId === promptId);
+  }
+
+  async memoriesOf(pageId: string): Promise<PageMemory[]> {
+    return toMemories(pageId, await this.queryAll(`PAGE#${pageId}`, "REVIEWER#"));
+  }
+
+  async saveReview(pageId: string, promptId: string, review: Parameters<Ledger["saveReview"]>[2]): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `PAGE#${pageId}`, sk: `REVIEWER#${promptId}` },
+        UpdateExpression: `SET lastReviewedAt = :at, blocks = :blocks${review.summary ? ", summary = :summary" : ""}`,
+        ExpressionAttributeValues: { ":at": review.lastReviewedAt, ":blocks": review.blocks, ...(review.summary ? { ":summary": review.summary } : {}) },
+      }),
+    );
+  }
+
+  async addComment(pageId: string, promptId: string, comment: LedgerComment): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `PAGE#${pageId}`, sk: `REVIEWER#${promptId}#COMMENT#${comment.key}`, comment },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async discussionIndex(pageId: string): Promise<DiscussionIndex> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: `PAGE#${pageId}`, sk: "DISCUSSIONS" } }));
+    if (!Item) return { blockIds: [] };
+    return { blockIds: [...((Item.blockIds as Set<string> | undefined) ?? [])].sort(), scannedAt: Item.scannedAt as string | undefined };
+  }
+
+  async indexDiscussions(pageId: string, blockIds: string[], scannedAt?: string): Promise<void> {
+    const Key = { pk: `PAGE#${pageId}`, sk: "DISCUSSIONS" };
+    if (scannedAt) {
+      await this.client.send(
+        new PutCommand({ TableName: this.table, Item: { ...Key, scannedAt, ...(blockIds.length > 0 ? { blockIds: new Set(blockIds) } : {}) } }),
+      );
+      return;
+    }
+    if (blockIds.length === 0) return;
+    await this.client.send(
+      new UpdateCommand({ TableName: this.table, Key, UpdateExpression: "ADD blockIds :ids", ExpressionAttributeValues: { ":ids": new Set(blockIds) } }),
+    );
+  }
+
+  async run(runId: string): Promise<RunRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: `RUN#${runId}`, sk: "RUN" }, ConsistentRead: true }));
+    return Item ? fromRunItem(Item) : undefined;
+  }
+
+  async startRun(run: RunRecord): Promise<RunRecord> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `RUN#${run.runId}`, sk: "RUN", ...run, expiresAt: this.expiry(RUN_DAYS) },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+      return run;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.run(run.runId))!;
+    }
+  }
+
+  async setItemState(runId: string, key: string, state: ItemState): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `RUN#${runId}`, sk: "RUN" },
+        UpdateExpression: "SET states.#key = :state",
+        ExpressionAttributeNames: { "#key": key },
+        ExpressionAttributeValues: { ":state": state },
+      }),
+    );
+  }
+
+  async finishRun(runId: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `RUN#${runId}`, sk: "RUN" },
+        UpdateExpression: "SET #status = :done",
+        ExpressionAttributeNames: { "#status": "status" },
+        ExpressionAttributeValues: { ":done": "done" },
+      }),
+    );
+  }
+
+  async claimDelivery(deliveryId: string, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk: `DELIVERY#${deliveryId}`, sk: "DELIVERY", expiresAt: Math.floor(expiresAt.getTime() / 1000) },
+          // DynamoDB deletes expired items lazily: an expired claim may still be there, and does not count.
+          ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
+          ExpressionAttributeValues: { ":now": Math.floor(this.now().getTime() / 1000) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async recordReply(discussionId: string, at: string, runId: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: { pk: `THREAD#${discussionId}`, sk: `REPLY#${at}#${runId}`, expiresAt: this.expiry(REPLY_DAYS) } }),
+    );
+  }
+
+  async countReplies(discussionId: string, since: string): Promise<number> {
+    const items = await this.queryAll(`THREAD#${discussionId}`, "REPLY#");
+    return items.filter((item) => String(item.sk).slice("REPLY#".length) >= since).length;
+  }
+
+  private expiry(days: number): number {
+    return Math.floor(this.now().getTime() / 1000) + days * 86_400;
+  }
+
+  private async queryAll(pk: string, prefix: string): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+          ExpressionAttributeValues: { ":pk": pk, ":prefix": prefix },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}
+
+function toMemories(pageId: string, items: Array<Record<string, unknown>>): PageMemory[] {
+  const memories = new Map<string, PageMemory>();
+  const memoryOf = (promptId: string) => {
+    let memory = memories.get(promptId);
+    if (!memory) {
+      memory = { pageId, promptId, blocks: {}, comments: [] };
+      memories.set(promptId, memory);
+    }
+    return memory;
+  };
+  for (const item of items) {
+    const [, promptId, , commentKey] = String(item.sk).split("#");
+    const memory = memoryOf(promptId!);
+    if (commentKey) memory.comments.push(item.comment as LedgerComment);
+    else {
+      memory.lastReviewedAt = item.lastReviewedAt as string | undefined;
+      memory.blocks = (item.blocks as Record<string, string> | undefined) ?? {};
+      memory.summary = item.summary as PageMemory["summary"];
+    }
+  }
+  for (const memory of memories.values()) memory.comments.sort((a, b) => a.postedAt.localeCompare(b.postedAt));
+  return [...memories.values()];
+}
+
+function fromRunItem(item: Record<string, unknown>): RunRecord {
+  const { pk: _pk, sk: _sk, expiresAt: _expires, ...run } = item;
+  return run as unknown as RunRecord;
+}

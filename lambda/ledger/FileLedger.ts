@@ -1,0 +1,154 @@
+/**
+ * The ledger as one JSON file, for the command line and `margin serve`: read and written whole under a
+ * lock, written to a temporary file and renamed so a crash never leaves it half written.
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { DiscussionIndex, ItemState, Ledger, LedgerComment, PageMemory, RunRecord } from "./Ledger.ts";
+
+interface FileContent {
+  memories: Record<string, Omit<PageMemory, "comments"> & { comments: Record<string, LedgerComment> }>;
+  discussions: Record<string, DiscussionIndex>;
+  runs: Record<string, RunRecord>;
+  deliveries: Record<string, string>;
+  replies: Record<string, Array<{ at: string; runId: string }>>;
+}
+
+const EMPTY: FileContent = { memories: {}, discussions: {}, runs: {}, deliveries: {}, replies: {} };
+
+export class FileLedger implements Ledger {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly file: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async memory(pageId: string, promptId: string): Promise<PageMemory | undefined> {
+    const stored = (await this.read()).memories[key(pageId, promptId)];
+    return stored ? toMemory(stored) : undefined;
+  }
+
+  async memoriesOf(pageId: string): Promise<PageMemory[]> {
+    return Object.values((await this.read()).memories)
+      .filter((memory) => memory.pageId === pageId)
+      .map(toMemory);
+  }
+
+  saveReview(pageId: string, promptId: string, review: Parameters<Ledger["saveReview"]>[2]): Promise<void> {
+    return this.update((content) => {
+      const memory = (content.memories[key(pageId, promptId)] ??= { pageId, promptId, blocks: {}, comments: {} });
+      memory.lastReviewedAt = review.lastReviewedAt;
+      memory.blocks = review.blocks;
+      if (review.summary) memory.summary = review.summary;
+    });
+  }
+
+  addComment(pageId: string, promptId: string, comment: LedgerComment): Promise<void> {
+    return this.update((content) => {
+      const memory = (content.memories[key(pageId, promptId)] ??= { pageId, promptId, blocks: {}, comments: {} });
+      memory.comments[comment.key] ??= comment;
+    });
+  }
+
+  async discussionIndex(pageId: string): Promise<DiscussionIndex> {
+    return (await this.read()).discussions[pageId] ?? { blockIds: [] };
+  }
+
+  indexDiscussions(pageId: string, blockIds: string[], scannedAt?: string): Promise<void> {
+    return this.update((content) => {
+      const index = content.discussions[pageId] ?? { blockIds: [] };
+      content.discussions[pageId] = scannedAt
+        ? { blockIds: [...new Set(blockIds)].sort(), scannedAt }
+        : { ...index, blockIds: [...new Set([...index.blockIds, ...blockIds])].sort() };
+    });
+  }
+
+  async run(runId: string): Promise<RunRecord | undefined> {
+    return (await this.read()).runs[runId];
+  }
+
+  async startRun(run: RunRecord): Promise<RunRecord> {
+    let stored = run;
+    await this.update((content) => {
+      const existing = content.runs[run.runId];
+      if (existing) stored = existing;
+      else content.runs[run.runId] = run;
+    });
+    return stored;
+  }
+
+  setItemState(runId: string, itemKey: string, state: ItemState): Promise<void> {
+    return this.update((content) => {
+      const run = content.runs[runId];
+      if (run) run.states[itemKey] = state;
+    });
+  }
+
+  finishRun(runId: string): Promise<void> {
+    return this.update((content) => {
+      const run = content.runs[runId];
+      if (run) run.status = "done";
+    });
+  }
+
+  async claimDelivery(deliveryId: string, expiresAt: Date): Promise<boolean> {
+    let claimed = false;
+    await this.update((content) => {
+      const now = this.now().toISOString();
+      for (const [id, expiry] of Object.entries(content.deliveries)) if (expiry <= now) delete content.deliveries[id];
+      if (content.deliveries[deliveryId]) return;
+      content.deliveries[deliveryId] = expiresAt.toISOString();
+      claimed = true;
+    });
+    return claimed;
+  }
+
+  recordReply(discussionId: string, at: string, runId: string): Promise<void> {
+    return this.update((content) => {
+      const replies = (content.replies[discussionId] ??= []);
+      if (!replies.some((reply) => reply.runId === runId)) replies.push({ at, runId });
+    });
+  }
+
+  async countReplies(discussionId: string, since: string): Promise<number> {
+    return ((await this.read()).replies[discussionId] ?? []).filter((reply) => reply.at >= since).length;
+  }
+
+  private async read(): Promise<FileContent> {
+    await this.queue;
+    return this.load();
+  }
+
+  private async load(): Promise<FileContent> {
+    try {
+      return { ...structuredClone(EMPTY), ...JSON.parse(await readFile(this.file, "utf8")) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return structuredClone(EMPTY);
+      throw error;
+    }
+  }
+
+  /** Read, change and write the file, one change at a time. */
+  private update(change: (content: FileContent) => void): Promise<void> {
+    const next = this.queue.then(async () => {
+      const content = await this.load();
+      change(content);
+      await mkdir(dirname(this.file), { recursive: true });
+      const temporary = `${this.file}.${process.pid}.tmp`;
+      await writeFile(temporary, JSON.stringify(content, null, 1));
+      await rename(temporary, this.file);
+    });
+    this.queue = next.catch(() => {});
+    return next;
+  }
+}
+
+function key(pageId: string, promptId: string): string {
+  return `${pageId}|${promptId}`;
+}
+
+function toMemory(stored: FileContent["memories"][string]): PageMemory {
+  const comments = Object.values(stored.comments).sort((a, b) => a.postedAt.localeCompare(b.postedAt));
+  return { ...structuredClone(stored), comments: structuredClone(comments) };
+}
