@@ -3,10 +3,14 @@
  * reviews its RFC with the library's RFC reviewer, using the provider configured in the environment.
  * Without a model key it shows the document as the model would read it, and what to set.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
 import { buildReviewDependencies } from "../config/buildReviewDependencies.ts";
 import { type MarginConfig, readConfig } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
+import { FileLedger } from "../ledger/FileLedger.ts";
 import { createNotionClient } from "../notion/createNotionClient.ts";
 import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
 import type { ProviderName } from "../prompt/reviewSettings.ts";
@@ -34,6 +38,8 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
       // The emulator has no rate limit worth respecting; the demo should not wait on one.
       MARGIN_NOTION_RPS: 100,
     };
+    // The emulated workspace lives as long as this process: so does the reviewer's memory of it.
+    const ledger = new FileLedger(join(mkdtempSync(join(tmpdir(), "margin-demo-")), "ledger.json"));
     if (!provider) {
       const notion = new NotionClientGateway(
         createNotionClient({
@@ -69,7 +75,7 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
       await buildReviewDependencies(
         demoConfig,
         new EnvironmentSecrets({ ...io.env, NOTION_TOKEN: DEMO_TOKEN }),
-        { countTokens, onProgress: progressTo(io) },
+        { countTokens, onProgress: progressTo(io), ledger },
       ),
     );
     io.stdout(reviewAsText(result));

@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { buildReviewDependencies } from "../config/buildReviewDependencies.ts";
-import { readConfig, requireSetting } from "../config/config.ts";
+import { ledgerFor, readConfig, requireSetting } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
 import { parseNotionId } from "../notion/parseNotionId.ts";
@@ -56,6 +56,8 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
   const deps = await buildReviewDependencies(config, new EnvironmentSecrets(io.env), {
     countTokens,
     onProgress: progressTo(io),
+    // A dry run looks, and remembers nothing.
+    ledger: options.data["dry-run"] ? undefined : ledgerFor(config, io.cwd),
   });
   const result = await runReview(
     {

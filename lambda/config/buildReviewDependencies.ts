@@ -11,7 +11,7 @@ import type { ReviewDependencies } from "../review/runReview.ts";
 import type { MarginConfig } from "./config.ts";
 import { requireSecret, type Secrets } from "./secrets.ts";
 
-export type Wiring = Pick<ReviewDependencies, "onProgress" | "countTokens">;
+export type Wiring = Pick<ReviewDependencies, "onProgress" | "countTokens" | "ledger">;
 
 export async function buildReviewDependencies(
   config: MarginConfig,
@@ -59,6 +59,7 @@ export async function buildReviewDependencies(
     },
     settingDefaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL },
     maxTurns: config.MARGIN_MAX_TURNS,
+    fullScanAfterHours: config.MARGIN_FULL_SCAN_HOURS,
     ...wiring,
   };
 }

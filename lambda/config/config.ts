@@ -4,8 +4,13 @@
  * (the environment locally, SSM Parameter Store in AWS). A malformed variable is refused at once; a
  * missing one is reported, naming it, where it is needed.
  */
+
+import { resolve } from "node:path";
 import { z } from "zod";
 import { ConfigurationError } from "../errors.ts";
+import { DynamoLedger } from "../ledger/DynamoLedger.ts";
+import { FileLedger } from "../ledger/FileLedger.ts";
+import type { Ledger } from "../ledger/Ledger.ts";
 import { PROVIDERS } from "../prompt/promptProperties.ts";
 import { EnvironmentSecrets, type Secrets, SsmSecrets } from "./secrets.ts";
 
@@ -46,6 +51,23 @@ const configSchema = z.object({
     .min(1)
     .max(10)
     .default(3),
+  // Memory: DynamoDB in AWS, a file locally
+  MARGIN_LEDGER_TABLE: text,
+  MARGIN_LEDGER_FILE: z.string().trim().min(1).default(".margin/ledger.json"),
+  MARGIN_FULL_SCAN_HOURS: z.coerce
+    .number("MARGIN_FULL_SCAN_HOURS should be a number of hours")
+    .min(0)
+    .default(24),
+  // Conversations
+  MARGIN_MAX_REPLIES_PER_THREAD: z.coerce
+    .number()
+    .int("MARGIN_MAX_REPLIES_PER_THREAD should be a whole number")
+    .min(0)
+    .default(3),
+  MARGIN_MAX_EVENT_AGE_MINUTES: z.coerce
+    .number("MARGIN_MAX_EVENT_AGE_MINUTES should be a number of minutes")
+    .positive()
+    .default(60),
   // SSM parameter names (in AWS; locally the secrets are environment variables)
   NOTION_TOKEN_PARAMETER: text,
   OPENAI_API_KEY_PARAMETER: text,
@@ -55,6 +77,7 @@ const configSchema = z.object({
   // Other endpoints for AWS services (tests and local runs)
   SSM_ENDPOINT: url("SSM_ENDPOINT"),
   SQS_ENDPOINT: url("SQS_ENDPOINT"),
+  DYNAMODB_ENDPOINT: url("DYNAMODB_ENDPOINT"),
   AWS_REGION: text,
 });
 
@@ -85,6 +108,16 @@ export function requireSetting<K extends keyof MarginConfig>(
   const value = config[name];
   if (value === undefined) throw new ConfigurationError(`Set ${name}${HELP[name] ? `: ${HELP[name]}` : ""}.`);
   return value as NonNullable<MarginConfig[K]>;
+}
+
+/** The ledger: the DynamoDB table when one is configured (in AWS), else the file (relative to `cwd`). */
+export function ledgerFor(config: MarginConfig, cwd: string): Ledger {
+  if (config.MARGIN_LEDGER_TABLE) {
+    return config.DYNAMODB_ENDPOINT
+      ? DynamoLedger.at(config.MARGIN_LEDGER_TABLE, config.DYNAMODB_ENDPOINT, config.AWS_REGION)
+      : new DynamoLedger(config.MARGIN_LEDGER_TABLE);
+  }
+  return new FileLedger(resolve(cwd, config.MARGIN_LEDGER_FILE));
 }
 
 /** SSM Parameter Store when parameter names are configured (in AWS), else the environment. */

@@ -9,7 +9,14 @@
  * - `THREAD#<discussion>` / `REPLY#<time>#<run>`: a reply given (expires after three days).
  */
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
 import type { DiscussionIndex, ItemState, Ledger, LedgerComment, PageMemory, RunRecord } from "./Ledger.ts";
 
 const RUN_DAYS = 30;
@@ -28,7 +35,14 @@ export class DynamoLedger implements Ledger {
 
   /** A ledger at another endpoint (tests and local runs), with throwaway credentials. */
   static at(table: string, endpoint: string, region = "us-east-1"): DynamoLedger {
-    return new DynamoLedger(table, new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: "local", secretAccessKey: "local" } }));
+    return new DynamoLedger(
+      table,
+      new DynamoDBClient({
+        endpoint,
+        region,
+        credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      }),
+    );
   }
 
   async memory(pageId: string, promptId: string): Promise<PageMemory | undefined> {
@@ -40,13 +54,21 @@ export class DynamoLedger implements Ledger {
     return toMemories(pageId, await this.queryAll(`PAGE#${pageId}`, "REVIEWER#"));
   }
 
-  async saveReview(pageId: string, promptId: string, review: Parameters<Ledger["saveReview"]>[2]): Promise<void> {
+  async saveReview(
+    pageId: string,
+    promptId: string,
+    review: Parameters<Ledger["saveReview"]>[2],
+  ): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: `PAGE#${pageId}`, sk: `REVIEWER#${promptId}` },
         UpdateExpression: `SET lastReviewedAt = :at, blocks = :blocks${review.summary ? ", summary = :summary" : ""}`,
-        ExpressionAttributeValues: { ":at": review.lastReviewedAt, ":blocks": review.blocks, ...(review.summary ? { ":summary": review.summary } : {}) },
+        ExpressionAttributeValues: {
+          ":at": review.lastReviewedAt,
+          ":blocks": review.blocks,
+          ...(review.summary ? { ":summary": review.summary } : {}),
+        },
       }),
     );
   }
@@ -66,27 +88,42 @@ export class DynamoLedger implements Ledger {
   }
 
   async discussionIndex(pageId: string): Promise<DiscussionIndex> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: `PAGE#${pageId}`, sk: "DISCUSSIONS" } }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `PAGE#${pageId}`, sk: "DISCUSSIONS" } }),
+    );
     if (!Item) return { blockIds: [] };
-    return { blockIds: [...((Item.blockIds as Set<string> | undefined) ?? [])].sort(), scannedAt: Item.scannedAt as string | undefined };
+    return {
+      blockIds: [...((Item.blockIds as Set<string> | undefined) ?? [])].sort(),
+      scannedAt: Item.scannedAt as string | undefined,
+    };
   }
 
   async indexDiscussions(pageId: string, blockIds: string[], scannedAt?: string): Promise<void> {
     const Key = { pk: `PAGE#${pageId}`, sk: "DISCUSSIONS" };
     if (scannedAt) {
       await this.client.send(
-        new PutCommand({ TableName: this.table, Item: { ...Key, scannedAt, ...(blockIds.length > 0 ? { blockIds: new Set(blockIds) } : {}) } }),
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...Key, scannedAt, ...(blockIds.length > 0 ? { blockIds: new Set(blockIds) } : {}) },
+        }),
       );
       return;
     }
     if (blockIds.length === 0) return;
     await this.client.send(
-      new UpdateCommand({ TableName: this.table, Key, UpdateExpression: "ADD blockIds :ids", ExpressionAttributeValues: { ":ids": new Set(blockIds) } }),
+      new UpdateCommand({
+        TableName: this.table,
+        Key,
+        UpdateExpression: "ADD blockIds :ids",
+        ExpressionAttributeValues: { ":ids": new Set(blockIds) },
+      }),
     );
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: { pk: `RUN#${runId}`, sk: "RUN" }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk: `RUN#${runId}`, sk: "RUN" }, ConsistentRead: true }),
+    );
     return Item ? fromRunItem(Item) : undefined;
   }
 
@@ -135,7 +172,11 @@ export class DynamoLedger implements Ledger {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `DELIVERY#${deliveryId}`, sk: "DELIVERY", expiresAt: Math.floor(expiresAt.getTime() / 1000) },
+          Item: {
+            pk: `DELIVERY#${deliveryId}`,
+            sk: "DELIVERY",
+            expiresAt: Math.floor(expiresAt.getTime() / 1000),
+          },
           // DynamoDB deletes expired items lazily: an expired claim may still be there, and does not count.
           ConditionExpression: "attribute_not_exists(pk) OR expiresAt < :now",
           ExpressionAttributeValues: { ":now": Math.floor(this.now().getTime() / 1000) },
@@ -148,9 +189,22 @@ export class DynamoLedger implements Ledger {
     }
   }
 
+  async releaseDelivery(deliveryId: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: `DELIVERY#${deliveryId}`, sk: "DELIVERY" } }),
+    );
+  }
+
   async recordReply(discussionId: string, at: string, runId: string): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.table, Item: { pk: `THREAD#${discussionId}`, sk: `REPLY#${at}#${runId}`, expiresAt: this.expiry(REPLY_DAYS) } }),
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: `THREAD#${discussionId}`,
+          sk: `REPLY#${at}#${runId}`,
+          expiresAt: this.expiry(REPLY_DAYS),
+        },
+      }),
     );
   }
 
@@ -203,7 +257,8 @@ function toMemories(pageId: string, items: Array<Record<string, unknown>>): Page
       memory.summary = item.summary as PageMemory["summary"];
     }
   }
-  for (const memory of memories.values()) memory.comments.sort((a, b) => a.postedAt.localeCompare(b.postedAt));
+  for (const memory of memories.values())
+    memory.comments.sort((a, b) => a.postedAt.localeCompare(b.postedAt));
   return [...memories.values()];
 }
 

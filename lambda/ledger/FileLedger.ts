@@ -37,7 +37,12 @@ export class FileLedger implements Ledger {
 
   saveReview(pageId: string, promptId: string, review: Parameters<Ledger["saveReview"]>[2]): Promise<void> {
     return this.update((content) => {
-      const memory = (content.memories[key(pageId, promptId)] ??= { pageId, promptId, blocks: {}, comments: {} });
+      const memory = (content.memories[key(pageId, promptId)] ??= {
+        pageId,
+        promptId,
+        blocks: {},
+        comments: {},
+      });
       memory.lastReviewedAt = review.lastReviewedAt;
       memory.blocks = review.blocks;
       if (review.summary) memory.summary = review.summary;
@@ -46,7 +51,12 @@ export class FileLedger implements Ledger {
 
   addComment(pageId: string, promptId: string, comment: LedgerComment): Promise<void> {
     return this.update((content) => {
-      const memory = (content.memories[key(pageId, promptId)] ??= { pageId, promptId, blocks: {}, comments: {} });
+      const memory = (content.memories[key(pageId, promptId)] ??= {
+        pageId,
+        promptId,
+        blocks: {},
+        comments: {},
+      });
       memory.comments[comment.key] ??= comment;
     });
   }
@@ -96,12 +106,19 @@ export class FileLedger implements Ledger {
     let claimed = false;
     await this.update((content) => {
       const now = this.now().toISOString();
-      for (const [id, expiry] of Object.entries(content.deliveries)) if (expiry <= now) delete content.deliveries[id];
+      for (const [id, expiry] of Object.entries(content.deliveries))
+        if (expiry <= now) delete content.deliveries[id];
       if (content.deliveries[deliveryId]) return;
       content.deliveries[deliveryId] = expiresAt.toISOString();
       claimed = true;
     });
     return claimed;
+  }
+
+  releaseDelivery(deliveryId: string): Promise<void> {
+    return this.update((content) => {
+      delete content.deliveries[deliveryId];
+    });
   }
 
   recordReply(discussionId: string, at: string, runId: string): Promise<void> {

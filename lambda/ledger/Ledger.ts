@@ -60,6 +60,8 @@ export interface RunRecord {
   pageId: string;
   promptId: string;
   createdAt: string;
+  /** A review of the page, or a reply in one discussion. */
+  mode: "review" | "reply";
   status: "planned" | "done";
   items: RunItem[];
   states: Record<string, ItemState>;
@@ -72,7 +74,11 @@ export interface Ledger {
   /** Every reviewer's memory of a page. */
   memoriesOf(pageId: string): Promise<PageMemory[]>;
   /** Records a review: fingerprints, time, summary (comments are added one by one). */
-  saveReview(pageId: string, promptId: string, review: { lastReviewedAt: string; blocks: Record<string, string>; summary?: PageMemory["summary"] }): Promise<void>;
+  saveReview(
+    pageId: string,
+    promptId: string,
+    review: { lastReviewedAt: string; blocks: Record<string, string>; summary?: PageMemory["summary"] },
+  ): Promise<void>;
   /** Adds a posted comment; adding the same key again changes nothing. */
   addComment(pageId: string, promptId: string, comment: LedgerComment): Promise<void>;
 
@@ -88,6 +94,8 @@ export interface Ledger {
 
   /** True the first time a delivery id is claimed (until it expires), false for a repeat. */
   claimDelivery(deliveryId: string, expiresAt: Date): Promise<boolean>;
+  /** Gives a claim back (the delivery could not be queued: Notion's retry should be taken). */
+  releaseDelivery(deliveryId: string): Promise<void>;
 
   recordReply(discussionId: string, at: string, runId: string): Promise<void>;
   countReplies(discussionId: string, since: string): Promise<number>;

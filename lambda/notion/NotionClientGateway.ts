@@ -35,6 +35,7 @@ import {
   type PostedComment,
   type PromptSummary,
   REVIEW_STATUS_PROPERTY,
+  type ReadOptions,
   type ReviewStatus,
 } from "./NotionGateway.ts";
 import { parseNotionId } from "./parseNotionId.ts";
@@ -80,7 +81,11 @@ export class NotionClientGateway implements NotionGateway {
     return this.bot;
   }
 
-  async readDocument(pageId: string, reviewerName: string): Promise<ReviewDocument> {
+  async readDocument(
+    pageId: string,
+    reviewerName: string,
+    options: ReadOptions = {},
+  ): Promise<ReviewDocument> {
     const page = await this.retrievePage(pageId);
     if (page.in_trash) {
       throw new NotionAccessError(
@@ -88,15 +93,13 @@ export class NotionClientGateway implements NotionGateway {
       );
     }
     const [bot, tree] = await Promise.all([this.botUser(), this.readChildren(page.id)]);
+    const blocks = toDocumentBlocks(tree);
+    const wanted = options.discussionsOn?.(blocks);
     const [properties, threads] = await Promise.all([
       this.renderProperties(page),
-      this.readThreads(page.id, tree, bot, reviewerName),
+      this.readThreads(page.id, tree, bot, reviewerName, wanted),
     ]);
-    return {
-      page: { id: page.id, title: titleOf(page), url: page.url, properties },
-      blocks: toDocumentBlocks(tree),
-      threads,
-    };
+    return { page: { id: page.id, title: titleOf(page), url: page.url, properties }, blocks, threads };
   }
 
   async loadPrompt(database: string, nameOrId: string): Promise<PromptPage> {
@@ -176,7 +179,7 @@ export class NotionClientGateway implements NotionGateway {
         }
         // A 5xx or a timeout may have committed the comment anyway: look before writing again.
         if (isAmbiguousWrite(error)) {
-          const existing = await this.findPosted(target, markdown, displayName, startedAt).catch(
+          const existing = await this.findComment(target, markdown, displayName, new Date(startedAt)).catch(
             () => undefined,
           );
           if (existing) return existing;
@@ -281,12 +284,13 @@ export class NotionClientGateway implements NotionGateway {
     tree: ReadBlock[],
     bot: BotUser,
     reviewerName: string,
+    wanted?: Set<string>,
   ): Promise<DocumentThread[]> {
     const anchors = [
       pageId,
       ...new Set(
         flatten(tree)
-          .filter((node) => !NO_DISCUSSIONS.has(node.block.type))
+          .filter((node) => !NO_DISCUSSIONS.has(node.block.type) && (!wanted || wanted.has(node.block.id)))
           .map((node) => node.block.id),
       ),
     ];
@@ -433,12 +437,11 @@ export class NotionClientGateway implements NotionGateway {
 
   // ---- writing ------------------------------------------------------------------------------------------
 
-  /** A comment this run already posted with this text, found after a write whose outcome was unknown. */
-  private async findPosted(
+  async findComment(
     target: CommentTarget,
     markdown: string,
     displayName: string,
-    since: number,
+    since: Date,
   ): Promise<PostedComment | undefined> {
     const bot = await this.botUser();
     const anchor =
@@ -449,7 +452,7 @@ export class NotionClientGateway implements NotionGateway {
         .join(""),
     );
     // Notion stamps comments to the minute: anything from the minute the first attempt started counts.
-    const earliest = Math.floor(since / 60_000) * 60_000;
+    const earliest = Math.floor(since.getTime() / 60_000) * 60_000;
     const comments = await this.listComments(anchor);
     const match = comments.find(
       (comment) =>

@@ -3,7 +3,15 @@
  * (`NotionClientGateway`) talks to the API through `@notionhq/client`; tests run it against the emulator.
  */
 import type { PromptPage } from "../prompt/PromptPage.ts";
-import type { ReviewDocument } from "../review/ReviewDocument.ts";
+import type { DocumentBlock, ReviewDocument } from "../review/ReviewDocument.ts";
+
+export interface ReadOptions {
+  /**
+   * Which blocks to list discussions for, given the document's blocks (the page's own are always listed).
+   * Without it, every block's are: Notion has no call that lists a page's discussions.
+   */
+  discussionsOn?: (blocks: DocumentBlock[]) => Set<string>;
+}
 
 export interface BotUser {
   id: string;
@@ -40,7 +48,7 @@ export interface NotionGateway {
    * Reads a page for review: properties, the whole block tree, and the unresolved discussions of the page
    * and every block. `reviewerName` tells the reviewer's own comments from others by the same bot.
    */
-  readDocument(pageId: string, reviewerName: string): Promise<ReviewDocument>;
+  readDocument(pageId: string, reviewerName: string, options?: ReadOptions): Promise<ReviewDocument>;
 
   /** Finds a prompt in the Prompts database by title (case-insensitive) or by page id or URL. */
   loadPrompt(database: string, nameOrId: string): Promise<PromptPage>;
@@ -62,4 +70,15 @@ export interface NotionGateway {
 
   /** Replaces the text of one of the integration's own comments. */
   updateComment(commentId: string, markdown: string): Promise<PostedComment>;
+
+  /**
+   * A comment with this text posted as `displayName` at `target` since `since` (to the minute, as Notion
+   * stamps comments): how a retried run learns whether an attempt it cannot account for went through.
+   */
+  findComment(
+    target: CommentTarget,
+    markdown: string,
+    displayName: string,
+    since: Date,
+  ): Promise<PostedComment | undefined>;
 }

@@ -8,6 +8,7 @@ import { SEVERITIES } from "../review/severity.ts";
 export const PROVIDERS = ["openai", "anthropic", "bedrock"] as const;
 export const SUMMARY_MODES = ["update", "new", "off"] as const;
 export const REASONING_EFFORTS = ["minimal", "low", "medium", "high"] as const;
+export const RE_REVIEW_MODES = ["changed", "full"] as const;
 
 export interface PromptPropertyDefinition {
   /** The property's name in the Prompts database. */
@@ -59,6 +60,13 @@ export const PROMPT_PROPERTIES = {
     key: "reply_in_threads",
     type: "checkbox",
     allowed: "a checkbox, or yes / no",
+  },
+  reReview: {
+    property: "Re-review",
+    key: "re_review",
+    type: "select",
+    options: RE_REVIEW_MODES,
+    allowed: RE_REVIEW_MODES.join(", "),
   },
   temperature: {
     property: "Temperature",

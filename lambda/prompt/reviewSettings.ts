@@ -1,6 +1,6 @@
 /**
  * A reviewer's settings, read from its prompt page's properties and validated: Provider, Model, Max inline
- * comments, Minimum inline severity, Summary, Reply in threads, Temperature, Reasoning effort. Empty
+ * comments, Minimum inline severity, Summary, Reply in threads, Re-review, Temperature, Reasoning effort. Empty
  * properties take the defaults (from the environment); a bad value is refused with the property, the
  * value and what is allowed, and so is a property whose name looks like a misspelt setting.
  */
@@ -12,6 +12,7 @@ import {
   PROMPT_PROPERTIES,
   PROVIDERS,
   type PromptSettingKey,
+  RE_REVIEW_MODES,
   REASONING_EFFORTS,
   SUMMARY_MODES,
 } from "./promptProperties.ts";
@@ -27,6 +28,8 @@ export interface ReviewSettings {
   minimumInlineSeverity: Severity;
   summary: SummaryMode;
   replyInThreads: boolean;
+  /** On a re-review: comment only on changed or new blocks (`changed`), or anywhere (`full`). */
+  reReview: (typeof RE_REVIEW_MODES)[number];
   temperature?: number;
   reasoningEffort?: (typeof REASONING_EFFORTS)[number];
 }
@@ -65,6 +68,7 @@ const SCHEMAS = {
   minimumInlineSeverity: lowerEnum(SEVERITIES),
   summary: lowerEnum(SUMMARY_MODES),
   replyInThreads: z.preprocess(yesNo, z.boolean()),
+  reReview: lowerEnum(RE_REVIEW_MODES),
   temperature: z.coerce.number().min(0).max(2),
   reasoningEffort: lowerEnum(REASONING_EFFORTS),
 } as const satisfies Record<PromptSettingKey, z.ZodType>;
@@ -118,6 +122,7 @@ export function parseReviewSettings(
     minimumInlineSeverity: read("minimumInlineSeverity") ?? BASE_DEFAULTS.minimumInlineSeverity,
     summary: read("summary") ?? BASE_DEFAULTS.summary,
     replyInThreads: read("replyInThreads") ?? BASE_DEFAULTS.replyInThreads,
+    reReview: read("reReview") ?? "changed",
     temperature: read("temperature"),
     reasoningEffort: read("reasoningEffort"),
   };

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { ToolCall } from "../llm/LlmProvider.ts";
 import { type DocumentBlock, flattenBlocks } from "./ReviewDocument.ts";
+import { isFresh, type ReviewHistory } from "./ReviewHistory.ts";
 import type { RenderedDocument } from "./renderDocument.ts";
 import {
   commentOnBlockArguments,
@@ -45,8 +46,12 @@ export interface RejectedCall {
 export interface ReviewActionOptions {
   pageId: string;
   repliesAllowed: boolean;
-  /** Reply mode: only replies in this discussion are allowed. */
+  /** Reply mode: only one reply, in this discussion, is allowed, and it ends the conversation. */
   onlyThread?: string;
+  /** On a re-review: what changed, and what the reviewer said before. */
+  history?: ReviewHistory;
+  /** `changed`: on a re-review, comment only on changed or new blocks. */
+  reReview?: "changed" | "full";
 }
 
 export class ReviewActions {
@@ -64,7 +69,7 @@ export class ReviewActions {
   }
 
   isFinish(call: ToolCall): boolean {
-    return call.name === "finish_review";
+    return this.options.onlyThread ? call.name === "reply_in_thread" : call.name === "finish_review";
   }
 
   handle(call: ToolCall): ToolOutcome {
@@ -116,6 +121,21 @@ export class ReviewActions {
         `The comment on ${ref} has ${comment.length} characters; keep it to one point in under ${MAX_COMMENT_CHARACTERS}.`,
       );
     }
+    const history = this.options.history;
+    if (history && !isFresh(history, block.id)) {
+      if (this.options.reReview !== "full") {
+        return refuse(
+          `${ref} has not changed since your last review; in this re-review, comment only on blocks marked (changed) or (new), and put anything else in the summary.`,
+        );
+      }
+      const before = history.earlier.get(block.id) ?? [];
+      if (before.length > 0) {
+        const state = before.some((earlier) => earlier.open) ? "it is still open" : "someone resolved it";
+        return refuse(
+          `You raised a point on ${ref} before and ${state}; the block has not changed since, so do not raise it again.`,
+        );
+      }
+    }
     if (
       this.comments.some(
         (other) => other.blockId === block.id && normalise(other.comment) === normalise(comment),
@@ -163,7 +183,7 @@ export class ReviewActions {
       anchorId: thread.blockId ?? this.options.pageId,
       comment: args.value.comment.trim(),
     });
-    return { ok: true, message: `Reply in ${ref} recorded.` };
+    return { ok: true, message: `Reply in ${ref} recorded.`, finishes: Boolean(this.options.onlyThread) };
   }
 }
 

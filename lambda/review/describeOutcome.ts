@@ -8,6 +8,10 @@ export function outcomeReason(result: Pick<ReviewResult, "outcome" | "publish">)
   switch (outcome.kind) {
     case "reviewed":
       return result.publish?.failed ? "the review was only partly posted." : "the review was posted.";
+    case "replied":
+      return "the reply was posted.";
+    case "no_reply":
+      return `no reply: ${outcome.reason}`;
     case "dry_run":
       return "dry run: nothing was posted.";
     case "refused":

@@ -5,6 +5,7 @@
  */
 import type { ReviewSettings } from "../prompt/reviewSettings.ts";
 import type { PlannedComment, PlannedReply } from "./ReviewActions.ts";
+import type { ReviewHistory } from "./ReviewHistory.ts";
 import { meetsMinimum, severityRank } from "./severity.ts";
 
 export interface PublicationPlan {
@@ -27,6 +28,8 @@ export interface PlanInput {
   excerpt(blockId: string): string;
   /** The review's date (YYYY-MM-DD), shown under the summary. */
   date: string;
+  /** A re-review: the summary says what changed since the last one. */
+  history?: ReviewHistory;
 }
 
 export function planPublication(input: PlanInput): PublicationPlan {
@@ -62,7 +65,13 @@ function summaryText(input: PlanInput, inlineCount: number, inSummary: PlannedCo
   }
   const counts = [`${inlineCount} comment${inlineCount === 1 ? "" : "s"} on the page`];
   if (inSummary.length > 0) counts.push(`${inSummary.length} more listed above`);
-  parts.push(`_Reviewed ${input.date} · ${counts.join(" · ")}_`);
+  const history = input.history;
+  if (history) {
+    const changes = `${history.changed.size} block${history.changed.size === 1 ? "" : "s"} changed and ${history.added.size} new since ${history.lastReviewedAt.slice(0, 10)}`;
+    parts.push(`_Updated ${input.date} · ${changes} · ${counts.join(" · ")}_`);
+  } else {
+    parts.push(`_Reviewed ${input.date} · ${counts.join(" · ")}_`);
+  }
   return parts.join("\n\n");
 }
 

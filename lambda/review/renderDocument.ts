@@ -6,6 +6,7 @@
  * Notion ids only inside Margin. The same document always renders to the same bytes.
  */
 import type { DocumentBlock, DocumentComment, DocumentThread, ReviewDocument } from "./ReviewDocument.ts";
+import type { EarlierComment, ReviewHistory } from "./ReviewHistory.ts";
 
 export interface RenderedDocument {
   text: string;
@@ -24,7 +25,16 @@ const INDENT = "  ";
 /** Layout-only blocks: no reference of their own, their children shown in place. */
 const TRANSPARENT = new Set(["column_list", "synced_block"]);
 
-export function renderDocument(document: ReviewDocument): RenderedDocument {
+/**
+ * With a history (a re-review), blocks changed or added since the last review are marked `(changed)` and
+ * `(new)`, and the reviewer's earlier comments that people resolved appear under their blocks, marked
+ * `(resolved)`, without a reference: nobody can reply to them.
+ */
+export function renderDocument(
+  document: ReviewDocument,
+  history?: ReviewHistory,
+  reviewerName = "Reviewer",
+): RenderedDocument {
   const rendered: RenderedDocument = {
     text: "",
     blocks: new Map(),
@@ -51,9 +61,19 @@ export function renderDocument(document: ReviewDocument): RenderedDocument {
   for (const property of document.page.properties) {
     lines.push(`${property.name}: ${oneLine(property.value) || "(empty)"}`);
   }
+  if (history) {
+    lines.push(
+      `Your last review: ${shortDate(history.lastReviewedAt)}; ${history.changed.size} block${history.changed.size === 1 ? "" : "s"} changed and ${history.added.size} new since.`,
+    );
+  }
   if (pageThreads.length > 0) {
     lines.push("", "Comments on the page:");
     for (const thread of pageThreads) renderThread(thread, "", rendered, lines);
+  }
+  const resolvedByBlock = new Map<string, EarlierComment[]>();
+  for (const comment of history?.resolved ?? []) {
+    if (comment.blockId && shownBlocks.has(comment.blockId))
+      resolvedByBlock.set(comment.blockId, [...(resolvedByBlock.get(comment.blockId) ?? []), comment]);
   }
   lines.push("");
 
@@ -83,12 +103,22 @@ export function renderDocument(document: ReviewDocument): RenderedDocument {
       rendered.blocks.set(ref, block);
       rendered.blockRefs.set(block.id, ref);
       const body = blockBody(block, number).split("\n");
-      const head = `${indent}${ref} `;
+      const mark = history?.changed.has(block.id)
+        ? "(changed) "
+        : history?.added.has(block.id)
+          ? "(new) "
+          : "";
+      const head = `${indent}${ref} ${mark}`;
       lines.push(head + body[0]);
       const continuation = " ".repeat(head.length);
       for (const line of body.slice(1)) lines.push(line ? continuation + line : "");
       for (const thread of threadsByBlock.get(block.id) ?? [])
         renderThread(thread, indent + INDENT, rendered, lines);
+      for (const comment of resolvedByBlock.get(block.id) ?? []) {
+        lines.push(
+          `${indent}${INDENT}(resolved) ${reviewerName} (you) ${shortDate(comment.postedAt)}: ${oneLine(comment.text)}`,
+        );
+      }
       walk(block.children, depth + 1);
     }
   };

@@ -1,9 +1,16 @@
 /**
  * The review, end to end: resolve the prompt, read the document, render it, run the agent, validate its
- * actions, plan and publish them. No AWS and no provider SDK in here: Notion and the model come in through
- * small interfaces, so the command line, the local server and the worker all run this same function.
+ * actions, plan and publish them, and remember what was done. No AWS and no provider SDK in here: Notion,
+ * the model and the ledger come in through small interfaces, so the command line, the local server and the
+ * worker all run this same function.
+ *
+ * With a ledger, a re-review sees what changed since the reviewer's last review and what it said before
+ * (resolved comments included), lists discussions only where they can be, and every run is planned before
+ * anything is posted, so a retried run posts nothing twice. Reply mode answers in one discussion.
  */
+import { randomUUID } from "node:crypto";
 import { ProviderError } from "../errors.ts";
+import type { Ledger, PageMemory, RunRecord } from "../ledger/Ledger.ts";
 import { type LlmProvider, NO_USAGE, type TokenUsage } from "../llm/LlmProvider.ts";
 import type { NotionGateway } from "../notion/NotionGateway.ts";
 import type { PromptPage } from "../prompt/PromptPage.ts";
@@ -15,9 +22,10 @@ import {
 } from "../prompt/reviewSettings.ts";
 import { buildReviewInput } from "./buildReviewInput.ts";
 import { inlineCommentText, type PublicationPlan, planPublication } from "./planPublication.ts";
-import { type PublishReport, publishItems, publishReview } from "./publishReview.ts";
+import { type PublishReport, planItems, publishRun } from "./publishReview.ts";
 import { type RejectedCall, ReviewActions } from "./ReviewActions.ts";
-import type { ReviewDocument } from "./ReviewDocument.ts";
+import { flattenBlocks, type ReviewDocument } from "./ReviewDocument.ts";
+import { fingerprintBlock, fingerprints, reviewHistory } from "./ReviewHistory.ts";
 import { type RenderedDocument, renderDocument } from "./renderDocument.ts";
 import { reviewToolSpecs } from "./reviewTools.ts";
 import { type AgentEnding, runAgent } from "./runAgent.ts";
@@ -33,11 +41,22 @@ export interface ReviewRequest {
   overrides?: Partial<Pick<ReviewSettings, "provider" | "model" | "summary">>;
   /** Read and ask the model, but post nothing. */
   dryRun?: boolean;
+  /** The run's id: the same for every attempt of one queued job (default: a new one). */
+  runId?: string;
+  /** Answer in one discussion instead of reviewing the page. */
+  replyTo?: { discussionId: string };
 }
 
 export type ProgressEvent =
   | { kind: "prompt_loaded"; prompt: PromptPage; settings: ReviewSettings }
-  | { kind: "document_read"; title: string; blocks: number; threads: number }
+  | {
+      kind: "document_read";
+      title: string;
+      blocks: number;
+      threads: number;
+      changed?: number;
+      added?: number;
+    }
   | { kind: "document_rendered"; tokens?: number }
   | { kind: "round_trip"; turn: number; usage: TokenUsage }
   | { kind: "posted"; what: string };
@@ -46,18 +65,24 @@ export interface ReviewDependencies {
   notion: NotionGateway;
   /** The model provider for a reviewer's settings (built, with its credentials, on first use). */
   provider(name: ProviderName): Promise<LlmProvider>;
+  /** Memory of earlier reviews and runs; without it every review is a first review. */
+  ledger?: Ledger;
   settingDefaults?: SettingDefaults;
   maxTurns?: number;
   maxOutputTokens?: number;
+  /** List every block's discussions again when the last full listing is older than this (hours). */
+  fullScanAfterHours?: number;
   /** Counts tokens of the rendering, for reports (optional: it loads a tokenizer). */
   countTokens?: (text: string) => number;
   onProgress?: (event: ProgressEvent) => void;
   now?: () => Date;
 }
 
-/** How the review ended. Anything but `reviewed` posted nothing. */
+/** How the review ended. Anything but `reviewed` (and a reply) posted nothing. */
 export type ReviewOutcome =
   | { kind: "reviewed" }
+  | { kind: "replied" }
+  | { kind: "no_reply"; reason: string }
   | { kind: "dry_run" }
   | { kind: "refused"; reason: string }
   | { kind: "truncated" }
@@ -66,6 +91,7 @@ export type ReviewOutcome =
 
 export interface ReviewResult {
   outcome: ReviewOutcome;
+  runId: string;
   page: { id: string; title: string; url: string };
   prompt: { id: string; title: string };
   settings: ReviewSettings;
@@ -82,9 +108,12 @@ export interface ReviewResult {
 
 export const DEFAULT_MAX_TURNS = 4;
 export const DEFAULT_MAX_OUTPUT_TOKENS = 16_000;
+export const DEFAULT_FULL_SCAN_HOURS = 24;
 
 export async function runReview(request: ReviewRequest, deps: ReviewDependencies): Promise<ReviewResult> {
   const progress = deps.onProgress ?? (() => {});
+  const now = deps.now ?? (() => new Date());
+  const runId = request.runId ?? randomUUID();
   const prompt = await deps.notion.loadPrompt(request.promptsDatabase, request.prompt);
   const settings = {
     ...parseReviewSettings(prompt, deps.settingDefaults),
@@ -92,16 +121,40 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   };
   progress({ kind: "prompt_loaded", prompt, settings });
 
-  const document = await deps.notion.readDocument(request.pageId, prompt.title);
-  const rendered = renderDocument(document);
+  const memory = await deps.ledger?.memory(request.pageId, prompt.id);
+  const document = await readWithMemory(request.pageId, prompt.title, memory, deps, now);
+  const history = reviewHistory(document, memory);
+  const rendered = renderDocument(document, history, prompt.title);
   progress({
     kind: "document_read",
     title: document.page.title,
     blocks: rendered.blocks.size,
     threads: document.threads.length,
+    changed: history?.changed.size,
+    added: history?.added.size,
   });
   const renderedTokens = deps.countTokens?.(rendered.text);
   progress({ kind: "document_rendered", tokens: renderedTokens });
+
+  const replyRef = request.replyTo ? rendered.threadRefs.get(request.replyTo.discussionId) : undefined;
+  const base: Omit<ReviewResult, "outcome" | "usage" | "roundTrips"> = {
+    runId,
+    page: { id: document.page.id, title: document.page.title, url: document.page.url },
+    prompt: { id: prompt.id, title: prompt.title },
+    settings,
+    document,
+    rendered,
+    rejected: [],
+    renderedTokens,
+  };
+  if (request.replyTo && !replyRef) {
+    return {
+      ...base,
+      usage: NO_USAGE,
+      roundTrips: 0,
+      outcome: { kind: "no_reply", reason: "The discussion is no longer open on the page." },
+    };
+  }
 
   const input = buildReviewInput({
     reviewerName: prompt.title,
@@ -109,20 +162,17 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
     settings,
     rendered,
     pageTitle: document.page.title,
+    history,
+    replyTo: replyRef,
   });
   const actions = new ReviewActions(rendered, {
     pageId: document.page.id,
-    repliesAllowed: settings.replyInThreads,
+    repliesAllowed: settings.replyInThreads || Boolean(request.replyTo),
+    onlyThread: request.replyTo?.discussionId,
+    history,
+    reReview: settings.reReview,
   });
-  const base: Omit<ReviewResult, "outcome" | "usage" | "roundTrips"> = {
-    page: { id: document.page.id, title: document.page.title, url: document.page.url },
-    prompt: { id: prompt.id, title: prompt.title },
-    settings,
-    document,
-    rendered,
-    rejected: actions.rejected,
-    renderedTokens,
-  };
+  base.rejected = actions.rejected;
 
   let agent: Awaited<ReturnType<typeof runAgent>>;
   // Kept as the loop goes, so a provider failure on a later turn still reports the turns before it.
@@ -133,7 +183,11 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
       request: {
         model: settings.model,
         system: input.system,
-        tools: reviewToolSpecs({ replies: settings.replyInThreads }),
+        tools: reviewToolSpecs(
+          request.replyTo
+            ? { replies: true, only: ["reply_in_thread"] }
+            : { replies: settings.replyInThreads },
+        ),
         maxOutputTokens: deps.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
         temperature: settings.temperature,
         reasoningEffort: settings.reasoningEffort,
@@ -155,39 +209,115 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
       outcome: { kind: "provider_error", message: error.message, retryable: error.transient },
     };
   }
-  const summary = summaryOf(agent.ending, actions.summary);
   const ended = { ...base, usage: agent.usage, roundTrips: agent.roundTrips };
-  if (summary === undefined) return { ...ended, outcome: failedOutcome(agent.ending, agent.roundTrips) };
-
-  const now = (deps.now ?? (() => new Date()))();
   const describeRef = (ref: string) => describeReference(rendered, ref);
-  const plan = planPublication({
-    describeRef,
-    comments: actions.comments,
-    replies: actions.replies,
-    summary,
-    settings,
-    excerpt: (blockId) => excerpt(rendered, blockId),
-    date: now.toISOString().slice(0, 10),
-  });
+
+  let plan: PublicationPlan;
+  if (request.replyTo) {
+    if (agent.ending.kind !== "finished") {
+      const failed =
+        agent.ending.kind === "no_tool_calls" ? undefined : failedOutcome(agent.ending, agent.roundTrips);
+      return {
+        ...ended,
+        outcome: failed ?? { kind: "no_reply", reason: "Nothing in the discussion called for an answer." },
+      };
+    }
+    plan = planPublication({
+      describeRef,
+      comments: [],
+      replies: actions.replies,
+      summary: "",
+      settings: { ...settings, replyInThreads: true, summary: "off" },
+      excerpt: () => "",
+      date: "",
+    });
+  } else {
+    const summary = summaryOf(agent.ending, actions.summary);
+    if (summary === undefined) return { ...ended, outcome: failedOutcome(agent.ending, agent.roundTrips) };
+    plan = planPublication({
+      describeRef,
+      comments: actions.comments,
+      replies: actions.replies,
+      summary,
+      settings,
+      excerpt: (blockId) => excerpt(rendered, blockId),
+      date: now().toISOString().slice(0, 10),
+      history,
+    });
+  }
   if (request.dryRun) return { ...ended, plan, outcome: { kind: "dry_run" } };
 
-  const items = publishItems(
+  const previousSummary = settings.summary === "update" ? previousSummaryId(document, memory) : undefined;
+  const items = planItems(
     plan,
-    (ref) => {
-      const comment = plan.inline.find((planned) => planned.ref === ref)!;
-      return inlineCommentText(comment, rendered.blocks.get(ref)?.plainText ?? "", describeRef);
-    },
-    settings.summary === "update" ? previousSummaryId(document) : undefined,
+    (comment) => inlineCommentText(comment, rendered.blocks.get(comment.ref)?.plainText ?? "", describeRef),
+    previousSummary,
   );
-  const publish = await publishReview({
-    notion: deps.notion,
+  const planned: RunRecord = {
+    runId,
     pageId: document.page.id,
-    reviewerName: prompt.title,
+    promptId: prompt.id,
+    createdAt: now().toISOString(),
+    mode: request.replyTo ? "reply" : "review",
+    status: "planned",
     items,
+    states: {},
+    fingerprints: fingerprints(document),
+  };
+  // The plan is kept before anything is posted: a retry of this run publishes it without the model.
+  const run = deps.ledger ? await deps.ledger.startRun(planned) : planned;
+  const publish = await publishRun(run, {
+    notion: deps.notion,
+    ledger: deps.ledger,
+    pageId: document.page.id,
+    promptId: prompt.id,
+    reviewerName: prompt.title,
+    now,
   });
   for (const item of publish.published) progress({ kind: "posted", what: item.item.kind });
-  return { ...ended, plan, publish, outcome: { kind: "reviewed" } };
+  return { ...ended, plan, publish, outcome: { kind: request.replyTo ? "replied" : "reviewed" } };
+}
+
+/**
+ * Reads the page. After a first review, discussions are listed only on blocks known to carry them, blocks
+ * that changed and new blocks, until the last full listing is older than `fullScanAfterHours`; a full
+ * listing is recorded as the new index.
+ */
+async function readWithMemory(
+  pageId: string,
+  reviewerName: string,
+  memory: PageMemory | undefined,
+  deps: ReviewDependencies,
+  now: () => Date,
+): Promise<ReviewDocument> {
+  const ledger = deps.ledger;
+  if (!ledger) return deps.notion.readDocument(pageId, reviewerName);
+  const index = await ledger.discussionIndex(pageId);
+  const maxAgeMs = (deps.fullScanAfterHours ?? DEFAULT_FULL_SCAN_HOURS) * 3_600_000;
+  const fresh =
+    memory?.lastReviewedAt !== undefined &&
+    index.scannedAt !== undefined &&
+    now().getTime() - Date.parse(index.scannedAt) < maxAgeMs;
+  if (!fresh) {
+    const scannedAt = now().toISOString();
+    const document = await deps.notion.readDocument(pageId, reviewerName);
+    await ledger.indexDiscussions(
+      pageId,
+      document.threads.flatMap((thread) => (thread.blockId ? [thread.blockId] : [])),
+      scannedAt,
+    );
+    return document;
+  }
+  const known = new Set(index.blockIds);
+  return deps.notion.readDocument(pageId, reviewerName, {
+    discussionsOn: (blocks) => {
+      const wanted = new Set(known);
+      for (const block of flattenBlocks(blocks)) {
+        if (memory.blocks[block.id] !== fingerprintBlock(block)) wanted.add(block.id);
+      }
+      return wanted;
+    },
+  });
 }
 
 /** The summary to post: the finishing call's, or the text of a turn that called no tools. */
@@ -210,10 +340,18 @@ function failedOutcome(ending: AgentEnding, turns: number): ReviewOutcome {
   }
 }
 
-/** The reviewer's earlier summary: the newest page-level discussion it started. */
-function previousSummaryId(document: ReviewDocument): string | undefined {
-  const own = document.threads.filter((thread) => !thread.blockId && thread.comments[0]?.byReviewer);
-  return own.at(-1)?.comments[0]?.id;
+/**
+ * The reviewer's earlier summary to edit in place: the one the ledger remembers, while its discussion is
+ * still open (a summary someone resolved gets a fresh one); without a ledger, the newest page-level
+ * discussion the reviewer started.
+ */
+function previousSummaryId(document: ReviewDocument, memory: PageMemory | undefined): string | undefined {
+  const open = document.threads.filter((thread) => !thread.blockId);
+  if (memory?.summary)
+    return open.some((thread) => thread.discussionId === memory.summary?.discussionId)
+      ? memory.summary.commentId
+      : undefined;
+  return open.filter((thread) => thread.comments[0]?.byReviewer).at(-1)?.comments[0]?.id;
 }
 
 /** What a reference means to a reader: the block's opening words, or whose discussion it is. */

@@ -21,7 +21,10 @@ afterAll(async () => {
 });
 
 const ledgers: Array<[string, () => Promise<Ledger>]> = [
-  ["the file ledger", async () => new FileLedger(join(mkdtempSync(join(tmpdir(), "margin-ledger-")), "ledger.json"))],
+  [
+    "the file ledger",
+    async () => new FileLedger(join(mkdtempSync(join(tmpdir(), "margin-ledger-")), "ledger.json")),
+  ],
   [
     "the DynamoDB ledger",
     async () => {
@@ -51,8 +54,16 @@ const run = (runId: string): RunRecord => ({
   pageId: "page-1",
   promptId: "prompt-1",
   createdAt: "2026-11-22T10:00:00.000Z",
+  mode: "review",
   status: "planned",
-  items: [{ key: "comment:block-1:0", item: { kind: "comment", ref: "b1", blockId: "block-1", text: "Stage it." }, severity: "major", quote: "one weekend" }],
+  items: [
+    {
+      key: "comment:block-1:0",
+      item: { kind: "comment", ref: "b1", blockId: "block-1", text: "Stage it." },
+      severity: "major",
+      quote: "one weekend",
+    },
+  ],
   states: {},
   fingerprints: { "block-1": "abc" },
 });
@@ -63,8 +74,16 @@ describe.each(ledgers)("%s", (_name, open) => {
 
     await ledger.addComment("page-1", "prompt-1", comment("b", "2026-11-22T10:01:00.000Z"));
     await ledger.addComment("page-1", "prompt-1", comment("a", "2026-11-22T10:00:00.000Z"));
-    await ledger.addComment("page-1", "prompt-1", comment("a", "2026-11-22T10:00:00.000Z", { text: "A second try." }));
-    await ledger.saveReview("page-1", "prompt-1", { lastReviewedAt: "2026-11-22T10:02:00.000Z", blocks: { "block-1": "abc" }, summary: { commentId: "s1", discussionId: "d1" } });
+    await ledger.addComment(
+      "page-1",
+      "prompt-1",
+      comment("a", "2026-11-22T10:00:00.000Z", { text: "A second try." }),
+    );
+    await ledger.saveReview("page-1", "prompt-1", {
+      lastReviewedAt: "2026-11-22T10:02:00.000Z",
+      blocks: { "block-1": "abc" },
+      summary: { commentId: "s1", discussionId: "d1" },
+    });
     await ledger.saveReview("page-1", "prompt-2", { lastReviewedAt: "2026-11-22T11:00:00.000Z", blocks: {} });
 
     const memory = await ledger.memory("page-1", "prompt-1");
@@ -76,17 +95,30 @@ describe.each(ledgers)("%s", (_name, open) => {
       summary: { commentId: "s1", discussionId: "d1" },
       comments: [comment("a", "2026-11-22T10:00:00.000Z"), comment("b", "2026-11-22T10:01:00.000Z")],
     });
-    expect((await ledger.memoriesOf("page-1")).map((entry) => entry.promptId).sort()).toEqual(["prompt-1", "prompt-2"]);
+    expect((await ledger.memoriesOf("page-1")).map((entry) => entry.promptId).sort()).toEqual([
+      "prompt-1",
+      "prompt-2",
+    ]);
     expect(await ledger.memory("page-2", "prompt-1")).toBeUndefined();
   });
 
   it("keeps the summary it had when a later review records none", async () => {
     const ledger = await open();
 
-    await ledger.saveReview("page-1", "prompt-1", { lastReviewedAt: "2026-11-21T00:00:00.000Z", blocks: {}, summary: { commentId: "s1", discussionId: "d1" } });
-    await ledger.saveReview("page-1", "prompt-1", { lastReviewedAt: "2026-11-22T00:00:00.000Z", blocks: { x: "1" } });
+    await ledger.saveReview("page-1", "prompt-1", {
+      lastReviewedAt: "2026-11-21T00:00:00.000Z",
+      blocks: {},
+      summary: { commentId: "s1", discussionId: "d1" },
+    });
+    await ledger.saveReview("page-1", "prompt-1", {
+      lastReviewedAt: "2026-11-22T00:00:00.000Z",
+      blocks: { x: "1" },
+    });
 
-    expect((await ledger.memory("page-1", "prompt-1"))?.summary).toEqual({ commentId: "s1", discussionId: "d1" });
+    expect((await ledger.memory("page-1", "prompt-1"))?.summary).toEqual({
+      commentId: "s1",
+      discussionId: "d1",
+    });
   });
 
   it("indexes the blocks known to carry discussions, a full scan replacing the list", async () => {
@@ -98,7 +130,10 @@ describe.each(ledgers)("%s", (_name, open) => {
     await ledger.indexDiscussions("page-1", ["b9"], "2026-11-22T12:00:00.000Z");
 
     expect(added).toEqual({ blockIds: ["b1", "b2", "b3"] });
-    expect(await ledger.discussionIndex("page-1")).toEqual({ blockIds: ["b9"], scannedAt: "2026-11-22T12:00:00.000Z" });
+    expect(await ledger.discussionIndex("page-1")).toEqual({
+      blockIds: ["b9"],
+      scannedAt: "2026-11-22T12:00:00.000Z",
+    });
     expect(await ledger.discussionIndex("page-2")).toEqual({ blockIds: [] });
   });
 
@@ -106,19 +141,30 @@ describe.each(ledgers)("%s", (_name, open) => {
     const ledger = await open();
 
     const first = await ledger.startRun(run("run-1"));
-    await ledger.setItemState("run-1", "comment:block-1:0", { state: "attempted", at: "2026-11-22T10:00:00.000Z" });
+    await ledger.setItemState("run-1", "comment:block-1:0", {
+      state: "attempted",
+      at: "2026-11-22T10:00:00.000Z",
+    });
     const retry = await ledger.startRun({ ...run("run-1"), items: [] });
-    await ledger.setItemState("run-1", "comment:block-1:0", { state: "posted", at: "2026-11-22T10:00:01.000Z", commentIds: ["c1"], discussionId: "d1" });
+    await ledger.setItemState("run-1", "comment:block-1:0", {
+      state: "posted",
+      at: "2026-11-22T10:00:01.000Z",
+      commentIds: ["c1"],
+      discussionId: "d1",
+    });
     await ledger.finishRun("run-1");
 
     expect(first).toEqual(run("run-1"));
     expect(retry.items).toHaveLength(1);
     expect(retry.states["comment:block-1:0"]).toEqual({ state: "attempted", at: "2026-11-22T10:00:00.000Z" });
-    expect(await ledger.run("run-1")).toMatchObject({ status: "done", states: { "comment:block-1:0": { state: "posted", commentIds: ["c1"] } } });
+    expect(await ledger.run("run-1")).toMatchObject({
+      status: "done",
+      states: { "comment:block-1:0": { state: "posted", commentIds: ["c1"] } },
+    });
     expect(await ledger.run("run-2")).toBeUndefined();
   });
 
-  it("lets a delivery be claimed once until it expires", async () => {
+  it("lets a delivery be claimed once until it expires or is given back", async () => {
     const ledger = await open();
 
     const first = await ledger.claimDelivery("event-1", new Date(Date.now() + 60_000));
@@ -126,7 +172,10 @@ describe.each(ledgers)("%s", (_name, open) => {
     const expired = await ledger.claimDelivery("event-2", new Date(Date.now() - 1000));
     const afterExpiry = await ledger.claimDelivery("event-2", new Date(Date.now() + 60_000));
 
-    expect([first, again, expired, afterExpiry]).toEqual([true, false, true, true]);
+    await ledger.releaseDelivery("event-1");
+    const released = await ledger.claimDelivery("event-1", new Date(Date.now() + 60_000));
+
+    expect([first, again, expired, afterExpiry, released]).toEqual([true, false, true, true, true]);
   });
 
   it("counts the replies given in a discussion since a time, once per run", async () => {

@@ -20,6 +20,7 @@ describe("a prompt's settings", () => {
       minimumInlineSeverity: "minor",
       summary: "update",
       replyInThreads: true,
+      reReview: "changed",
     });
   });
 
@@ -32,6 +33,7 @@ describe("a prompt's settings", () => {
         "Minimum inline severity": { type: "select", value: "Major" },
         Summary: { type: "select", value: "new" },
         "Reply in threads": { type: "checkbox", value: false },
+        "Re-review": { type: "select", value: "Full" },
         Temperature: { type: "number", value: 0.2 },
         "Reasoning effort": { type: "select", value: "low" },
         Notes: { type: "rich_text", value: "free text is ignored" },
@@ -45,6 +47,7 @@ describe("a prompt's settings", () => {
       minimumInlineSeverity: "major",
       summary: "new",
       replyInThreads: false,
+      reReview: "full",
       temperature: 0.2,
       reasoningEffort: "low",
     });

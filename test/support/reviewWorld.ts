@@ -3,6 +3,9 @@
  * document, a scripted model server, and `margin` run in-process with an environment pointing at both.
  */
 
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   type Provider,
   type ScriptEntry,
@@ -63,6 +66,9 @@ export class ReviewWorld {
     readonly pageId: string,
   ) {}
 
+  /** This world's own memory, so worlds never share one. */
+  readonly ledgerFile = join(mkdtempSync(join(tmpdir(), "margin-world-")), "ledger.json");
+
   static async start(options: WorldOptions): Promise<ReviewWorld> {
     const emulator = await startNotionEmulator({
       seed: reviewSeed(options),
@@ -94,6 +100,7 @@ export class ReviewWorld {
       MARGIN_PROVIDER: this.provider,
       MARGIN_MODEL: "test-model",
       MARGIN_NOTION_RPS: "200",
+      MARGIN_LEDGER_FILE: this.ledgerFile,
       ...keys,
       ...extra,
     };
