@@ -5,7 +5,7 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { type MarginConfig, readConfig, requireSetting, secretsFor } from "../config/config.ts";
+import { ledgerFor, type MarginConfig, readConfig, requireSetting, secretsFor } from "../config/config.ts";
 import { requireSecret, type Secrets } from "../config/secrets.ts";
 import { createNotionClient } from "../notion/createNotionClient.ts";
 import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
@@ -37,6 +37,8 @@ export function createWebhookHandler(
       ),
       reviewersProperty: config.MARGIN_REVIEWERS_PROPERTY,
       defaultPrompt: config.MARGIN_DEFAULT_PROMPT,
+      ledger: ledgerFor(config, "/tmp"),
+      maxEventAgeMinutes: config.MARGIN_MAX_EVENT_AGE_MINUTES,
     };
   };
   return async (event, context) => {

@@ -6,11 +6,12 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { buildReviewDependencies } from "../config/buildReviewDependencies.ts";
-import { readConfig, requireSetting, secretsFor } from "../config/config.ts";
+import { buildWorkerDependencies } from "../config/buildWorkerDependencies.ts";
+import { readConfig, secretsFor } from "../config/config.ts";
 import { powertoolsLog } from "../observability/powertoolsLog.ts";
-import { parseReviewJob } from "../queue/ReviewJob.ts";
-import { runReviewJob, type WorkerDependencies } from "../worker/runReviewJob.ts";
+import { parseQueueMessage } from "../queue/ReviewJob.ts";
+import { runQueueMessage } from "../worker/runQueueMessage.ts";
+import type { WorkerDependencies } from "../worker/runReviewJob.ts";
 
 export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -18,32 +19,23 @@ export function createWorkerHandler(
   env: NodeJS.ProcessEnv = process.env,
   logger = new Logger({ serviceName: "margin-worker" }),
 ): WorkerHandler {
-  const prepare = async (): Promise<
-    Omit<WorkerDependencies, "review"> & { review: () => ReturnType<typeof buildReviewDependencies> }
-  > => {
-    const config = readConfig(env);
-    const secrets = secretsFor(config, env);
-    return {
-      // A fresh gateway per job: its caches (users, page titles) belong to one review.
-      review: () => buildReviewDependencies(config, secrets),
-      promptsDatabase: requireSetting(config, "MARGIN_PROMPTS_DATABASE"),
-      maxAttempts: config.MARGIN_MAX_ATTEMPTS,
-      log: powertoolsLog(logger),
-    };
-  };
-  let ready: ReturnType<typeof prepare> | undefined;
+  const log = powertoolsLog(logger);
+  let ready: Promise<() => Promise<WorkerDependencies>> | undefined;
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {
-    ready ??= prepare().catch((error: unknown) => {
+    ready ??= (async () => {
+      const config = readConfig(env);
+      return buildWorkerDependencies(config, secretsFor(config, env), log, "/tmp");
+    })().catch((error: unknown) => {
       ready = undefined;
       throw error;
     });
-    const deps = await ready;
-    const job = parseReviewJob(record.body);
-    logger.appendKeys({ correlationId: job.correlationId });
+    const dependencies = await ready;
+    const message = parseQueueMessage(record.body);
+    logger.appendKeys({ correlationId: message.correlationId });
     try {
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? "1");
-      await runReviewJob(job, attempt, { ...deps, review: await deps.review() });
+      await runQueueMessage(message, attempt, await dependencies());
     } finally {
       logger.removeKeys(["correlationId"]);
     }
@@ -52,7 +44,7 @@ export function createWorkerHandler(
   return async (event, context) => {
     logger.addContext(context);
     const processor = new SqsFifoPartialProcessorAsync();
-    // Reviews of other pages go on when one fails; a page's later reviews wait behind its failed one.
+    // Jobs of other pages go on when one fails; a page's later jobs wait behind its failed one.
     return processPartialResponse(event, handleRecord, processor, {
       context,
       skipGroupOnError: true,

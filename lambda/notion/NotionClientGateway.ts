@@ -125,6 +125,18 @@ export class NotionClientGateway implements NotionGateway {
     return this.toPromptPage(found[0]!);
   }
 
+  async readDiscussion(anchorId: string, commentId: string): Promise<DocumentThread | undefined> {
+    const [bot, comments] = await Promise.all([this.botUser(), this.listComments(anchorId)]);
+    const comment = comments.find((candidate) => candidate.id === commentId);
+    if (!comment) return undefined;
+    const thread = comments.filter((candidate) => candidate.discussion_id === comment.discussion_id);
+    return {
+      discussionId: comment.discussion_id,
+      blockId: comment.parent.type === "block_id" ? comment.parent.block_id : undefined,
+      comments: await Promise.all(thread.map((entry) => this.toDocumentComment(entry, bot, ""))),
+    };
+  }
+
   async listPrompts(database: string): Promise<PromptSummary[]> {
     const pages = await this.promptPages(database);
     return pages.map((page) => ({ id: page.id, title: titleOf(page) }));

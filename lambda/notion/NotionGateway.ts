@@ -3,7 +3,7 @@
  * (`NotionClientGateway`) talks to the API through `@notionhq/client`; tests run it against the emulator.
  */
 import type { PromptPage } from "../prompt/PromptPage.ts";
-import type { DocumentBlock, ReviewDocument } from "../review/ReviewDocument.ts";
+import type { DocumentBlock, DocumentThread, ReviewDocument } from "../review/ReviewDocument.ts";
 
 export interface ReadOptions {
   /**
@@ -52,6 +52,12 @@ export interface NotionGateway {
 
   /** Finds a prompt in the Prompts database by title (case-insensitive) or by page id or URL. */
   loadPrompt(database: string, nameOrId: string): Promise<PromptPage>;
+
+  /**
+   * The open discussion a comment belongs to, read from the page or block it is on; undefined once the
+   * comment is resolved or deleted.
+   */
+  readDiscussion(anchorId: string, commentId: string): Promise<DocumentThread | undefined>;
 
   /** Every prompt in the Prompts database, by id and title. */
   listPrompts(database: string): Promise<PromptSummary[]>;

@@ -2,13 +2,13 @@
  * The review queue of `margin serve`: the in-memory FIFO queue, with SQS's grouping and deduplication.
  */
 import type { FifoQueue } from "./FifoQueue.ts";
-import { deduplicationIdOf, messageGroupOf, type ReviewJob } from "./ReviewJob.ts";
+import { deduplicationIdOf, messageGroupOf, type QueueMessage } from "./ReviewJob.ts";
 import type { ReviewQueue } from "./ReviewQueue.ts";
 
 export class InMemoryReviewQueue implements ReviewQueue {
   constructor(readonly queue: FifoQueue) {}
 
-  async send(jobs: ReviewJob[]): Promise<void> {
+  async send(jobs: QueueMessage[]): Promise<void> {
     for (const job of jobs) this.queue.send(JSON.stringify(job), messageGroupOf(job), deduplicationIdOf(job));
   }
 }

@@ -1,7 +1,8 @@
 /**
- * What goes on the review queue: one review of one page by one reviewer. The body has a versioned zod
- * schema so the webhook and the worker can be deployed apart; the group is the page (reviews of a page
- * never run at once) and the deduplication id comes from the delivery and the prompt.
+ * What goes on the review queue: a review of one page by one reviewer, or a reply to one comment. The body
+ * has a versioned zod schema so the webhook and the worker can be deployed apart; the group is the page (a
+ * page's jobs never run at once) and the deduplication id comes from the delivery, so a retried delivery
+ * queues nothing new. The same id names the job's run in the ledger.
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
@@ -13,45 +14,63 @@ export const settingOverridesSchema = z.strictObject({
   summary: z.enum(SUMMARY_MODES).optional(),
 });
 
-export const reviewJobSchema = z.strictObject({
+const common = {
   version: z.literal(1),
-  kind: z.literal("review"),
   pageId: z.guid(),
+  /** The delivery's event id: retried deliveries share it. */
+  eventId: z.string().min(1),
+  /** Follows the job through the logs of both functions. */
+  correlationId: z.string().min(1),
+  queuedAt: z.iso.datetime(),
+};
+
+export const reviewJobSchema = z.strictObject({
+  ...common,
+  kind: z.literal("review"),
   promptId: z.guid(),
   promptTitle: z.string(),
   overrides: settingOverridesSchema.optional(),
-  /** The delivery's event id (`source.event_id`): retried deliveries share it. */
-  eventId: z.string().min(1),
-  /** Follows the review through the logs of both functions. */
-  correlationId: z.string().min(1),
-  queuedAt: z.iso.datetime(),
 });
 
+/** Someone wrote a comment that may be addressed to a reviewer: the worker decides and answers. */
+export const replyJobSchema = z.strictObject({
+  ...common,
+  kind: z.literal("reply"),
+  /** The page or block the comment's discussion is on. */
+  anchorId: z.guid(),
+  commentId: z.guid(),
+});
+
+export const queueMessageSchema = z.discriminatedUnion("kind", [reviewJobSchema, replyJobSchema]);
+
 export type ReviewJob = z.infer<typeof reviewJobSchema>;
+export type ReplyJob = z.infer<typeof replyJobSchema>;
+export type QueueMessage = z.infer<typeof queueMessageSchema>;
 export type SettingOverrides = z.infer<typeof settingOverridesSchema>;
 
-export function messageGroupOf(job: ReviewJob): string {
-  return job.pageId;
+export function messageGroupOf(message: QueueMessage): string {
+  return message.pageId;
 }
 
-/** The same delivery and prompt always give the same id, so a retried delivery queues nothing new. */
-export function deduplicationIdOf(job: ReviewJob): string {
-  return createHash("sha256").update(`${job.eventId}:${job.promptId}`).digest("hex");
+/** The same delivery and job always give the same id: the queue's deduplication id and the run's id. */
+export function deduplicationIdOf(message: QueueMessage): string {
+  const subject = message.kind === "review" ? message.promptId : `reply:${message.commentId}`;
+  return createHash("sha256").update(`${message.eventId}:${subject}`).digest("hex");
 }
 
-/** Parses a queue message body; throws with the problem when it is not a review job. */
-export function parseReviewJob(body: string): ReviewJob {
+/** Parses a queue message body; throws with the problem when it is not a job Margin knows. */
+export function parseQueueMessage(body: string): QueueMessage {
   let raw: unknown;
   try {
     raw = JSON.parse(body);
   } catch {
     throw new Error("The queue message is not JSON.");
   }
-  const parsed = reviewJobSchema.safeParse(raw);
+  const parsed = queueMessageSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(
-      `The queue message is not a review job: ${issue.path.join(".") || "body"}: ${issue.message}.`,
+      `The queue message is not a job Margin knows: ${issue.path.join(".") || "body"}: ${issue.message}.`,
     );
   }
   return parsed.data;

@@ -2,7 +2,7 @@
  * The review queue on SQS FIFO: one batch per delivery, grouped by page, deduplicated by delivery and prompt.
  */
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { deduplicationIdOf, messageGroupOf, type ReviewJob } from "./ReviewJob.ts";
+import { deduplicationIdOf, messageGroupOf, type QueueMessage } from "./ReviewJob.ts";
 import type { ReviewQueue } from "./ReviewQueue.ts";
 
 export class SqsReviewQueue implements ReviewQueue {
@@ -19,7 +19,7 @@ export class SqsReviewQueue implements ReviewQueue {
     );
   }
 
-  async send(jobs: ReviewJob[]): Promise<void> {
+  async send(jobs: QueueMessage[]): Promise<void> {
     for (let start = 0; start < jobs.length; start += 10) {
       const batch = jobs.slice(start, start + 10);
       const result = await this.client.send(

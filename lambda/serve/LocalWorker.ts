@@ -5,8 +5,9 @@
  */
 import type { Log } from "../observability/Log.ts";
 import type { FifoQueue, QueuedMessage } from "../queue/FifoQueue.ts";
-import { parseReviewJob } from "../queue/ReviewJob.ts";
-import { RetryLater, runReviewJob, type WorkerDependencies } from "../worker/runReviewJob.ts";
+import { parseQueueMessage } from "../queue/ReviewJob.ts";
+import { runQueueMessage } from "../worker/runQueueMessage.ts";
+import { RetryLater, type WorkerDependencies } from "../worker/runReviewJob.ts";
 
 export interface LocalWorkerOptions {
   queue: FifoQueue;
@@ -82,8 +83,8 @@ export class LocalWorker {
     const { queue, log } = this.options;
     const receipt = message.receiptHandle!;
     try {
-      const job = parseReviewJob(message.body);
-      await runReviewJob(job, message.receiveCount, await this.options.dependencies());
+      const job = parseQueueMessage(message.body);
+      await runQueueMessage(job, message.receiveCount, await this.options.dependencies());
       queue.delete(receipt);
     } catch (error) {
       const delay = (this.options.retryDelayMs ?? 5_000) * message.receiveCount;

@@ -6,8 +6,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buildReviewDependencies } from "../config/buildReviewDependencies.ts";
-import { readConfig, requireSetting, secretsFor } from "../config/config.ts";
+import { buildWorkerDependencies } from "../config/buildWorkerDependencies.ts";
+import { ledgerFor, readConfig, requireSetting, secretsFor } from "../config/config.ts";
 import { requireSecret } from "../config/secrets.ts";
 import { createNotionClient } from "../notion/createNotionClient.ts";
 import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
@@ -25,6 +25,8 @@ export interface LocalServiceOptions {
   host?: string;
   log: Log;
   retryDelayMs?: number;
+  /** Where a relative MARGIN_LEDGER_FILE is (default: the working directory). */
+  cwd?: string;
 }
 
 export interface LocalService {
@@ -48,17 +50,13 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   );
   const prompts = new PromptDirectory(notion, promptsDatabase);
   const fifo = new FifoQueue({ maxReceiveCount: config.MARGIN_MAX_ATTEMPTS });
+  const ledger = ledgerFor(config, options.cwd ?? process.cwd());
   const queue = new InMemoryReviewQueue(fifo);
   const worker = new LocalWorker({
     queue: fifo,
     log: options.log,
     retryDelayMs: options.retryDelayMs,
-    dependencies: async () => ({
-      review: await buildReviewDependencies(config, secrets),
-      promptsDatabase,
-      maxAttempts: config.MARGIN_MAX_ATTEMPTS,
-      log: options.log,
-    }),
+    dependencies: await buildWorkerDependencies(config, secrets, options.log, options.cwd ?? process.cwd()),
   });
 
   const server: Server = createServer((request, response) => {
@@ -81,6 +79,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       prompts,
       reviewersProperty: config.MARGIN_REVIEWERS_PROPERTY,
       defaultPrompt: config.MARGIN_DEFAULT_PROMPT,
+      ledger,
+      maxEventAgeMinutes: config.MARGIN_MAX_EVENT_AGE_MINUTES,
       log: options.log,
       correlationId: request.headers["x-correlation-id"]?.toString(),
     });

@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Secrets } from "../config/secrets.ts";
+import type { Ledger } from "../ledger/Ledger.ts";
 import type { PromptSummary } from "../notion/NotionGateway.ts";
 import { parseNotionId } from "../notion/parseNotionId.ts";
 import type { Log } from "../observability/Log.ts";
@@ -19,6 +20,7 @@ import {
   relationIds,
 } from "./automationDelivery.ts";
 import { answer, type HttpRequest, type HttpResponse, refuse } from "./HttpExchange.ts";
+import { handleNotionEvent } from "./handleNotionEvent.ts";
 
 /** Notion automation bodies are small; anything bigger than this is not one. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -39,16 +41,36 @@ export interface WebhookDependencies {
   /** This delivery's correlation id, carried to the worker. */
   correlationId?: string;
   now?: () => Date;
+  /** Remembers deliveries taken, so one Notion sends again is queued once. */
+  ledger?: Ledger;
+  /** Integration webhook events older than this are dropped (minutes). */
+  maxEventAgeMinutes?: number;
 }
+
+/** How long a taken automation delivery is remembered. */
+const DELIVERY_MEMORY_MS = 7 * 86_400_000;
 
 export async function handleWebhookRequest(
   request: HttpRequest,
   deps: WebhookDependencies,
 ): Promise<HttpResponse> {
-  if (request.path !== "/" && request.path !== "")
-    return refuse(404, `Nothing at ${request.path}: Notion automations post to /.`);
+  const route =
+    request.path === "/" || request.path === ""
+      ? "automation"
+      : request.path === "/events"
+        ? "events"
+        : undefined;
+  if (!route)
+    return refuse(
+      404,
+      `Nothing at ${request.path}: Notion automations post to /, integration webhooks to /events.`,
+    );
   if (request.method !== "POST")
-    return refuse(405, "Use POST: Notion automations send webhooks with POST.", { allow: "POST" });
+    return refuse(405, "Use POST: Notion sends webhooks with POST.", { allow: "POST" });
+  if (Buffer.byteLength(request.body) > MAX_BODY_BYTES)
+    return refuse(413, `The body is over ${MAX_BODY_BYTES / 1024} KB; a Notion webhook sends far less.`);
+  if (route === "events")
+    return handleNotionEvent(request, { ...deps, maxEventAgeMinutes: deps.maxEventAgeMinutes ?? 60 });
   return handleAutomationDelivery(request, deps);
 }
 
@@ -56,8 +78,6 @@ async function handleAutomationDelivery(
   request: HttpRequest,
   deps: WebhookDependencies,
 ): Promise<HttpResponse> {
-  if (Buffer.byteLength(request.body) > MAX_BODY_BYTES)
-    return refuse(413, `The body is over ${MAX_BODY_BYTES / 1024} KB; a Notion automation sends far less.`);
   if (!(await authentic(request, deps.secrets))) {
     deps.log.warn("Refused a delivery without the right secret");
     return refuse(
@@ -105,7 +125,25 @@ async function handleAutomationDelivery(
     correlationId,
     queuedAt,
   }));
-  await deps.queue.send(jobs);
+  const deliveryId = `automation:${delivery.source.event_id}`;
+  const now = (deps.now ?? (() => new Date()))();
+  if (
+    deps.ledger &&
+    !(await deps.ledger.claimDelivery(deliveryId, new Date(now.getTime() + DELIVERY_MEMORY_MS)))
+  ) {
+    deps.log.info("Skipped a delivery already taken", log);
+    return answer(202, {
+      queued: [],
+      duplicate: "This delivery was already taken; its reviews are queued or done.",
+    });
+  }
+  try {
+    await deps.queue.send(jobs);
+  } catch (error) {
+    // Notion will send the delivery again: let that one be taken.
+    await deps.ledger?.releaseDelivery(deliveryId);
+    throw error;
+  }
   deps.log.info("Queued reviews", {
     ...log,
     prompts: jobs.map((job) => job.promptTitle),

@@ -3,21 +3,31 @@
  * it did (counts, durations, tokens, cost), and when it cannot run, decide with the queue: try again later
  * (transient), or give up with one short comment on the page saying why (permanent, or out of attempts).
  * Unexpected failures are retried and end in the dead-letter queue.
+ *
+ * The job's run is in the ledger: a job whose run is done does nothing, and one whose run was planned by an
+ * earlier attempt publishes what is left of it without asking the model again.
  */
 import { MarginError, NotionWriteError, ProviderError } from "../errors.ts";
+import type { RunRecord } from "../ledger/Ledger.ts";
 import { estimateCostUsd } from "../llm/estimateCost.ts";
 import type { NotionGateway, ReviewStatus } from "../notion/NotionGateway.ts";
 import type { Log } from "../observability/Log.ts";
-import type { ReviewJob } from "../queue/ReviewJob.ts";
+import type { PromptDirectory } from "../prompt/PromptDirectory.ts";
+import { deduplicationIdOf, type ReviewJob } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
+import { type PublishReport, publishRun } from "../review/publishReview.ts";
 import { type ReviewDependencies, type ReviewResult, runReview } from "../review/runReview.ts";
 import { type ClassifiedFailure, classifyFailure } from "./classifyFailure.ts";
 
 export interface WorkerDependencies {
   review: ReviewDependencies;
   promptsDatabase: string;
+  /** Prompts by title, to tell which reviewer a comment is for. */
+  prompts: PromptDirectory;
   /** Deliveries of one message before Margin gives up (the queue's maxReceiveCount). */
   maxAttempts: number;
+  /** Replies a reviewer gives in one discussion in a day, at most. */
+  maxRepliesPerThread: number;
   log: Log;
   now?: () => Date;
 }
@@ -26,7 +36,8 @@ export interface WorkerDependencies {
 export class RetryLater extends MarginError {}
 
 export type JobOutcome =
-  | { kind: "reviewed"; result: ReviewResult }
+  | { kind: "reviewed"; result?: ReviewResult; resumed?: boolean }
+  | { kind: "skipped"; reason: string }
   | { kind: "failed"; failure: ClassifiedFailure };
 
 export async function runReviewJob(
@@ -34,19 +45,25 @@ export async function runReviewJob(
   attempt: number,
   deps: WorkerDependencies,
 ): Promise<JobOutcome> {
-  const now = deps.now ?? (() => new Date());
-  const started = Date.now();
-  const notion = deps.review.notion;
+  const runId = deduplicationIdOf(job);
   const fields = {
     pageId: job.pageId,
     promptId: job.promptId,
     prompt: job.promptTitle,
     attempt,
     eventId: job.eventId,
+    runId,
   };
-  deps.log.info("Review started", fields);
-  await setStatus(notion, job.pageId, "Reviewing", deps.log);
+  const earlier = await deps.review.ledger?.run(runId);
+  if (earlier?.status === "done") {
+    deps.log.info("Review already done for this delivery", fields);
+    return { kind: "skipped", reason: "This delivery's review was already posted." };
+  }
+  deps.log.info(earlier ? "Review resumed" : "Review started", fields);
+  await setStatus(deps.review.notion, job.pageId, "Reviewing", deps.log);
+  if (earlier) return resume(job, attempt, earlier, deps, fields);
 
+  const started = Date.now();
   let result: ReviewResult;
   try {
     result = await runReview(
@@ -55,6 +72,7 @@ export async function runReviewJob(
         prompt: job.promptId,
         promptsDatabase: deps.promptsDatabase,
         overrides: job.overrides,
+        runId,
       },
       deps.review,
     );
@@ -67,9 +85,7 @@ export async function runReviewJob(
     durationMs: Date.now() - started,
     blocks: result.rendered.blocks.size,
     threads: result.document.threads.length,
-    commentsPosted: result.publish?.published.filter((item) => item.item.kind === "comment").length ?? 0,
-    repliesPosted: result.publish?.published.filter((item) => item.item.kind === "reply").length ?? 0,
-    summaryPosted: result.publish?.published.some((item) => item.item.kind === "summary") ?? false,
+    ...publishCounts(result.publish),
     inSummary: result.plan?.inSummary.length ?? 0,
     refusedCalls: result.rejected.length,
     roundTrips: result.roundTrips,
@@ -80,32 +96,84 @@ export async function runReviewJob(
     outputTokens: result.usage.outputTokens,
     costEstimateUsd: estimateCostUsd(result.settings.model, result.usage),
   };
-
   const outcome = result.outcome;
   if (outcome.kind === "reviewed" && !result.publish?.failed) {
-    await setStatus(notion, job.pageId, "Reviewed", deps.log, now().toISOString().slice(0, 10));
+    await markReviewed(job, deps);
     deps.log.info("Review posted", metrics);
     return { kind: "reviewed", result };
   }
   deps.log.warn("Review did not complete", metrics);
-  if (outcome.kind === "reviewed" && result.publish?.failed) {
-    const failure = result.publish.failed;
-    if (result.publish.published.length === 0) {
-      const error = new NotionWriteError(failure.error, failure.status);
-      return giveUpOrRetry(job, attempt, classifyFailure(error), error, deps);
-    }
-    // Some of the review is on the page already: trying again would post it twice.
-    const partial: ClassifiedFailure = {
-      kind: "permanent",
-      reason: `Notion failed part way through posting the review: ${result.publish.published.length} of ${result.publish.published.length + 1 + result.publish.notAttempted.length} comments were posted. Ask for a review again to get the rest.`,
-    };
-    return giveUpOrRetry(job, attempt, partial, undefined, deps);
-  }
+  if (outcome.kind === "reviewed" && result.publish?.failed)
+    return publishFailed(job, attempt, result.publish, deps);
   if (outcome.kind === "provider_error") {
     const error = new ProviderError(outcome.message, outcome.retryable ? 503 : 400);
     return giveUpOrRetry(job, attempt, classifyFailure(error), error, deps);
   }
   return giveUpOrRetry(job, attempt, { kind: "permanent", reason: outcomeReason(result) }, undefined, deps);
+}
+
+/** Publishes what an earlier attempt planned and did not finish posting: no reading, no model. */
+async function resume(
+  job: ReviewJob,
+  attempt: number,
+  run: RunRecord,
+  deps: WorkerDependencies,
+  fields: Record<string, unknown>,
+): Promise<JobOutcome> {
+  let publish: PublishReport;
+  try {
+    publish = await publishRun(run, {
+      notion: deps.review.notion,
+      ledger: deps.review.ledger,
+      pageId: job.pageId,
+      promptId: job.promptId,
+      reviewerName: job.promptTitle,
+      now: deps.now,
+    });
+  } catch (error) {
+    return giveUpOrRetry(job, attempt, classifyFailure(error), error, deps);
+  }
+  if (publish.failed) return publishFailed(job, attempt, publish, deps);
+  await markReviewed(job, deps);
+  deps.log.info("Review posted", {
+    ...fields,
+    resumed: true,
+    ...publishCounts(publish),
+    postedEarlier: publish.published.filter((item) => item.earlier).length,
+  });
+  return { kind: "reviewed", resumed: true };
+}
+
+/** Notion failed while posting: the queue tries again, and the retry posts only what is missing. */
+function publishFailed(
+  job: ReviewJob,
+  attempt: number,
+  publish: PublishReport,
+  deps: WorkerDependencies,
+): Promise<JobOutcome> {
+  const failure = publish.failed!;
+  const error = new NotionWriteError(failure.error, failure.status);
+  const classified = classifyFailure(error);
+  const posted = publish.published.length;
+  const reason =
+    classified.kind === "transient" && posted > 0
+      ? `Notion kept failing while the review was being posted: ${posted} of ${posted + 1 + publish.notAttempted.length} comments are on the page. Ask for a review again later to get the rest.`
+      : classified.reason;
+  return giveUpOrRetry(job, attempt, { ...classified, reason }, error, deps);
+}
+
+async function markReviewed(job: ReviewJob, deps: WorkerDependencies): Promise<void> {
+  const now = deps.now ?? (() => new Date());
+  await setStatus(deps.review.notion, job.pageId, "Reviewed", deps.log, now().toISOString().slice(0, 10));
+}
+
+function publishCounts(publish: PublishReport | undefined) {
+  const published = publish?.published ?? [];
+  return {
+    commentsPosted: published.filter((item) => item.item.kind === "comment").length,
+    repliesPosted: published.filter((item) => item.item.kind === "reply").length,
+    summaryPosted: published.some((item) => item.item.kind === "summary"),
+  };
 }
 
 async function giveUpOrRetry(
@@ -121,14 +189,14 @@ async function giveUpOrRetry(
     attempt,
     maxAttempts: deps.maxAttempts,
     failure: failure.kind,
-    error: describe(error),
+    error: describeError(error),
   };
   const lastAttempt = attempt >= deps.maxAttempts;
   if (failure.kind === "transient" && !lastAttempt) {
     deps.log.warn("Review failed; the queue will try again", fields);
     await setStatus(deps.review.notion, job.pageId, "Queued", deps.log);
     throw new RetryLater(
-      `Transient failure on attempt ${attempt} of ${deps.maxAttempts}: ${describe(error)}`,
+      `Transient failure on attempt ${attempt} of ${deps.maxAttempts}: ${describeError(error)}`,
       { cause: error },
     );
   }
@@ -153,7 +221,7 @@ async function explainOnPage(job: ReviewJob, reason: string, deps: WorkerDepende
       job.promptTitle,
     );
   } catch (error) {
-    deps.log.error("Could not post the failure comment", { pageId: job.pageId, error: describe(error) });
+    deps.log.error("Could not post the failure comment", { pageId: job.pageId, error: describeError(error) });
   }
 }
 
@@ -168,12 +236,12 @@ async function setStatus(
     await notion.setReviewStatus(pageId, status, reviewedOn);
   } catch (error) {
     // The status is a courtesy: failing to show it must not fail the review.
-    log.warn("Could not update the page's Review status", { pageId, status, error: describe(error) });
+    log.warn("Could not update the page's Review status", { pageId, status, error: describeError(error) });
   }
 }
 
 /** An error's class and message, for logs (Margin's messages carry no secrets or document text). */
-function describe(error: unknown): string | undefined {
+export function describeError(error: unknown): string | undefined {
   if (error === undefined) return undefined;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

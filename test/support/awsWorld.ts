@@ -5,16 +5,20 @@
 import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { SqsEmulator } from "../../emulators/aws/SqsEmulator.ts";
 import { SsmEmulator } from "../../emulators/aws/SsmEmulator.ts";
+import { type LocalDynamo, startLocalDynamo } from "./dynamoWorld.ts";
 import type { ReviewWorld } from "./reviewWorld.ts";
 
 export const WEBHOOK_SECRET = "whsec_test_shared_secret";
 export const QUEUE_NAME = "margin-reviews.fifo";
+
+export const LEDGER_TABLE = "margin-ledger";
 
 export class AwsWorld {
   private constructor(
     readonly ssm: SsmEmulator,
     readonly sqs: SqsEmulator,
     readonly queueUrl: string,
+    readonly dynamo: LocalDynamo,
   ) {}
 
   static async start(review: ReviewWorld): Promise<AwsWorld> {
@@ -26,7 +30,9 @@ export class AwsWorld {
     });
     const sqs = await SqsEmulator.start();
     const queueUrl = sqs.createQueue(QUEUE_NAME, { maxReceiveCount: 3 });
-    return new AwsWorld(ssm, sqs, queueUrl);
+    const dynamo = await startLocalDynamo();
+    await dynamo.createTable(LEDGER_TABLE);
+    return new AwsWorld(ssm, sqs, queueUrl, dynamo);
   }
 
   /** The environment CDK gives the functions, with the endpoints of the local stand-ins. */
@@ -48,6 +54,8 @@ export class AwsWorld {
       MARGIN_NOTION_RPS: "200",
       SSM_ENDPOINT: this.ssm.endpoint,
       SQS_ENDPOINT: this.sqs.endpoint,
+      MARGIN_LEDGER_TABLE: LEDGER_TABLE,
+      DYNAMODB_ENDPOINT: this.dynamo.endpoint,
       AWS_REGION: "us-east-1",
       ...extra,
     };
@@ -66,7 +74,7 @@ export class AwsWorld {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.ssm.close(), this.sqs.close()]);
+    await Promise.all([this.ssm.close(), this.sqs.close(), this.dynamo.close()]);
   }
 }
 

@@ -9,15 +9,20 @@ let review: ReviewWorld;
 let aws: AwsWorld;
 let handler: WebhookHandler;
 
+let tables = 0;
+
 beforeAll(async () => {
   review = await ReviewWorld.start({ provider: "openai" });
   aws = await AwsWorld.start(review);
-  handler = createWebhookHandler(aws.env(review));
 });
 afterAll(async () => {
   await Promise.all([review.close(), aws.close()]);
 });
-beforeEach(() => {
+beforeEach(async () => {
+  // Each test starts with an empty queue and an empty memory of deliveries.
+  const table = `ledger-${++tables}`;
+  await aws.dynamo.createTable(table);
+  handler = createWebhookHandler(aws.env(review, { MARGIN_LEDGER_TABLE: table }));
   aws.sqs.queues.clear();
   aws.sqs.createQueue("margin-reviews.fifo", { maxReceiveCount: 3 });
 });

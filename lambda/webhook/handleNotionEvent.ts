@@ -1,0 +1,149 @@
+/**
+ * `POST /events`: Notion integration webhooks. The one-time verification request stores its token (in SSM
+ * in AWS, for the operator to read back; never logged); every event after it must carry
+ * `X-Notion-Signature`, the HMAC of the raw body under that token, or is refused with 401.
+ *
+ * `comment.created` by a person queues a reply job for the worker, which decides whether a reviewer was
+ * addressed. Events by bots and agents (Margin's own comments included), events older than the configured
+ * age, and repeats of an event are acknowledged and dropped. Every comment also tells the ledger which block
+ * carries a discussion, so re-reviews list comments only where they can be.
+ */
+import { randomUUID } from "node:crypto";
+import { verifyWebhookSignature } from "@notionhq/client";
+import { z } from "zod";
+import type { Secrets } from "../config/secrets.ts";
+import type { Ledger } from "../ledger/Ledger.ts";
+import { parseNotionId } from "../notion/parseNotionId.ts";
+import type { Log } from "../observability/Log.ts";
+import type { ReplyJob } from "../queue/ReviewJob.ts";
+import type { ReviewQueue } from "../queue/ReviewQueue.ts";
+import { answer, type HttpRequest, type HttpResponse, refuse } from "./HttpExchange.ts";
+
+/** How long a taken event is remembered: Notion retries for about a day. */
+const EVENT_MEMORY_MS = 3 * 86_400_000;
+
+export interface NotionEventDependencies {
+  secrets: Secrets;
+  queue: ReviewQueue;
+  ledger?: Ledger;
+  /** Events older than this are dropped (minutes). */
+  maxEventAgeMinutes: number;
+  log: Log;
+  correlationId?: string;
+  now?: () => Date;
+}
+
+const verificationSchema = z.object({ verification_token: z.string().min(1) });
+
+const eventSchema = z.looseObject({
+  id: z.string().min(1),
+  timestamp: z.iso.datetime({ offset: true }),
+  type: z.string(),
+  authors: z.array(z.looseObject({ id: z.string(), type: z.string() })).default([]),
+  entity: z.looseObject({ id: z.string(), type: z.string() }),
+  data: z.looseObject({}).optional(),
+});
+
+const commentDataSchema = z.looseObject({
+  page_id: z.string(),
+  parent: z.looseObject({ id: z.string(), type: z.enum(["page", "block"]) }),
+});
+
+export async function handleNotionEvent(
+  request: HttpRequest,
+  deps: NotionEventDependencies,
+): Promise<HttpResponse> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(request.body);
+  } catch {
+    return refuse(400, "The body is not JSON: Notion webhooks send JSON.");
+  }
+  const verification = verificationSchema.safeParse(raw);
+  if (verification.success && !(raw as Record<string, unknown>).type)
+    return storeVerificationToken(verification.data.verification_token, deps);
+
+  const token = await deps.secrets.get("notionWebhookToken");
+  if (!token)
+    return refuse(
+      401,
+      "No verification token is stored: create the webhook subscription in the integration's settings first.",
+    );
+  const signed = await verifyWebhookSignature({
+    body: request.body,
+    signature: request.headers["x-notion-signature"],
+    verificationToken: token,
+  });
+  if (!signed) {
+    deps.log.warn("Refused an event with a bad signature");
+    return refuse(401, "The X-Notion-Signature header does not match the body.");
+  }
+  const parsed = eventSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return refuse(
+      400,
+      `The body is not a Notion event: ${issue.path.join(".") || "body"}: ${issue.message}.`,
+    );
+  }
+  const event = parsed.data;
+  const now = (deps.now ?? (() => new Date()))();
+  const fields = { eventId: event.id, type: event.type };
+  const ignore = (reason: string) => {
+    deps.log.info("Ignored an event", { ...fields, reason });
+    return answer(200, { ignored: reason });
+  };
+  if (event.type !== "comment.created") return ignore(`Margin does not act on ${event.type} events.`);
+  const data = commentDataSchema.safeParse(event.data);
+  const pageId = data.success ? parseNotionId(data.data.page_id) : undefined;
+  const anchorId = data.success ? parseNotionId(data.data.parent.id) : undefined;
+  const commentId = parseNotionId(event.entity.id);
+  if (!data.success || !pageId || !anchorId || !commentId)
+    return refuse(400, "The comment.created event has no page, parent or comment id.");
+  if (data.data.parent.type === "block") await deps.ledger?.indexDiscussions(pageId, [anchorId]);
+  if (now.getTime() - Date.parse(event.timestamp) > deps.maxEventAgeMinutes * 60_000)
+    return ignore("The event is too old to answer.");
+  if (event.authors.length === 0 || event.authors.some((author) => author.type !== "person"))
+    return ignore("The comment was written by a bot or an agent.");
+  if (
+    deps.ledger &&
+    !(await deps.ledger.claimDelivery(`event:${event.id}`, new Date(now.getTime() + EVENT_MEMORY_MS)))
+  ) {
+    return ignore("This event was already taken.");
+  }
+  const job: ReplyJob = {
+    version: 1,
+    kind: "reply",
+    pageId,
+    anchorId,
+    commentId,
+    eventId: event.id,
+    correlationId: deps.correlationId ?? randomUUID(),
+    queuedAt: now.toISOString(),
+  };
+  try {
+    await deps.queue.send([job]);
+  } catch (error) {
+    // Notion will deliver the event again: let that delivery be taken.
+    await deps.ledger?.releaseDelivery(`event:${event.id}`);
+    throw error;
+  }
+  deps.log.info("Queued a reply job", { ...fields, pageId, commentId });
+  return answer(200, { queued: [{ page: pageId, comment: commentId }] });
+}
+
+async function storeVerificationToken(token: string, deps: NotionEventDependencies): Promise<HttpResponse> {
+  const stored = await deps.secrets.get("notionWebhookToken");
+  if (stored && stored !== token) {
+    return refuse(
+      409,
+      `A different verification token is already stored. To replace it, delete ${deps.secrets.where("notionWebhookToken")} and send the token again.`,
+    );
+  }
+  if (!deps.secrets.put) return refuse(500, "Margin cannot store the verification token here.");
+  await deps.secrets.put("notionWebhookToken", token);
+  deps.log.info("Stored the verification token of the Notion webhook subscription", {
+    where: deps.secrets.where("notionWebhookToken"),
+  });
+  return answer(200, { verification: `stored in ${deps.secrets.where("notionWebhookToken")}` });
+}
