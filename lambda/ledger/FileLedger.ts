@@ -1,9 +1,11 @@
 /**
- * The ledger as one JSON file, for the command line and `margin serve`: read and written whole under a
- * lock, written to a temporary file and renamed so a crash never leaves it half written.
+ * The ledger as one JSON file, for the command line and `margin serve`: read and written whole, one change
+ * at a time per file in this process, written to a temporary file and renamed so a crash never leaves it
+ * half written. (Two processes writing the same file at the same moment could lose a change: give each
+ * its own MARGIN_LEDGER_FILE, or use DynamoDB.)
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { DiscussionIndex, ItemState, Ledger, LedgerComment, PageMemory, RunRecord } from "./Ledger.ts";
 
 interface FileContent {
@@ -16,13 +18,18 @@ interface FileContent {
 
 const EMPTY: FileContent = { memories: {}, discussions: {}, runs: {}, deliveries: {}, replies: {} };
 
+/** One queue of changes per file, shared by every FileLedger on it in this process. */
+const queues = new Map<string, Promise<unknown>>();
+
 export class FileLedger implements Ledger {
-  private queue: Promise<unknown> = Promise.resolve();
+  readonly file: string;
 
   constructor(
-    readonly file: string,
+    file: string,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.file = resolve(file);
+  }
 
   async memory(pageId: string, promptId: string): Promise<PageMemory | undefined> {
     const stored = (await this.read()).memories[key(pageId, promptId)];
@@ -133,7 +140,7 @@ export class FileLedger implements Ledger {
   }
 
   private async read(): Promise<FileContent> {
-    await this.queue;
+    await queues.get(this.file);
     return this.load();
   }
 
@@ -148,7 +155,7 @@ export class FileLedger implements Ledger {
 
   /** Read, change and write the file, one change at a time. */
   private update(change: (content: FileContent) => void): Promise<void> {
-    const next = this.queue.then(async () => {
+    const next = (queues.get(this.file) ?? Promise.resolve()).then(async () => {
       const content = await this.load();
       change(content);
       await mkdir(dirname(this.file), { recursive: true });
@@ -156,7 +163,10 @@ export class FileLedger implements Ledger {
       await writeFile(temporary, JSON.stringify(content, null, 1));
       await rename(temporary, this.file);
     });
-    this.queue = next.catch(() => {});
+    queues.set(
+      this.file,
+      next.catch(() => {}),
+    );
     return next;
   }
 }

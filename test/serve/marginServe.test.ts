@@ -72,7 +72,10 @@ describe("margin serve", () => {
       status: 202,
       body: { queued: [{ page: RECORDED_PAGE, prompt: "RFC Reviewer" }] },
     });
-    expect(retried).toMatchObject({ status: 202, body: { queued: [], duplicate: expect.stringContaining("already taken") } });
+    expect(retried).toMatchObject({
+      status: 202,
+      body: { queued: [], duplicate: expect.stringContaining("already taken") },
+    });
     expect(second.status).toBe(202);
     expect(failing.status).toBe(202);
     const onRecorded = world
