@@ -18,6 +18,7 @@ import {
 } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as actions from "aws-cdk-lib/aws-cloudwatch-actions";
+import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -35,7 +36,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface MarginStackSettings {
   /** SSM SecureString parameter names of the secrets. */
-  parameters: { notionToken: string; openaiApiKey: string; anthropicApiKey: string; webhookSecret: string };
+  parameters: {
+    notionToken: string;
+    openaiApiKey: string;
+    anthropicApiKey: string;
+    webhookSecret: string;
+    /** Where the webhook stores the Notion integration webhook's verification token (it writes this one). */
+    notionWebhookToken: string;
+  };
   /** Worker timeout (seconds): one review's worst case. The queue's visibility timeout is six times this. */
   workerTimeoutSeconds: number;
   /** Reviews at once: keeps Margin inside Notion's rate limit (about 3 requests per second per integration). */
@@ -58,6 +66,7 @@ export const DEFAULT_SETTINGS: MarginStackSettings = {
     openaiApiKey: "/margin/openai-api-key",
     anthropicApiKey: "/margin/anthropic-api-key",
     webhookSecret: "/margin/webhook-secret",
+    notionWebhookToken: "/margin/notion-webhook-token",
   },
   workerTimeoutSeconds: 300,
   workerReservedConcurrency: 2,
@@ -75,6 +84,7 @@ export class MarginStack extends Stack {
   readonly worker: NodejsFunction;
   readonly queue: sqs.Queue;
   readonly deadLetterQueue: sqs.Queue;
+  readonly ledger: dynamodb.TableV2;
 
   constructor(scope: Construct, id: string, props: MarginStackProps = {}) {
     super(scope, id, props);
@@ -115,12 +125,23 @@ export class MarginStack extends Stack {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxAttempts },
     });
 
+    // The reviewers' memory: one table, on demand, recoverable to any point, with expiring delivery records.
+    this.ledger = new dynamodb.TableV2(this, "Ledger", {
+      partitionKey: { name: "pk", type: dynamodb.AttributeType.STRING },
+      sortKey: { name: "sk", type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: "expiresAt",
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     const secret = (id: string, name: string) =>
       ssm.StringParameter.fromSecureStringParameterAttributes(this, id, { parameterName: name });
     const notionToken = secret("NotionTokenParameter", settings.parameters.notionToken);
     const webhookSecret = secret("WebhookSecretParameter", settings.parameters.webhookSecret);
     const openaiApiKey = secret("OpenAiApiKeyParameter", settings.parameters.openaiApiKey);
     const anthropicApiKey = secret("AnthropicApiKeyParameter", settings.parameters.anthropicApiKey);
+    const notionWebhookToken = secret("NotionWebhookTokenParameter", settings.parameters.notionWebhookToken);
 
     const common = {
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -145,6 +166,8 @@ export class MarginStack extends Stack {
         MARGIN_QUEUE_URL: this.queue.queueUrl,
         NOTION_TOKEN_PARAMETER: settings.parameters.notionToken,
         WEBHOOK_SECRET_PARAMETER: settings.parameters.webhookSecret,
+        NOTION_WEBHOOK_TOKEN_PARAMETER: settings.parameters.notionWebhookToken,
+        MARGIN_LEDGER_TABLE: this.ledger.tableName,
       },
     });
     // Notion cannot sign automation requests: the shared secret in the Authorization header is checked in code.
@@ -152,6 +175,10 @@ export class MarginStack extends Stack {
     this.queue.grantSendMessages(this.webhook);
     notionToken.grantRead(this.webhook);
     webhookSecret.grantRead(this.webhook);
+    notionWebhookToken.grantRead(this.webhook);
+    notionWebhookToken.grantWrite(this.webhook);
+    // The webhook only claims deliveries and notes blocks with discussions: it writes, and reads nothing.
+    this.ledger.grant(this.webhook, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 
     this.worker = new NodejsFunction(this, "WorkerFunction", {
       ...common,
@@ -170,6 +197,7 @@ export class MarginStack extends Stack {
         OPENAI_API_KEY_PARAMETER: settings.parameters.openaiApiKey,
         ANTHROPIC_API_KEY_PARAMETER: settings.parameters.anthropicApiKey,
         BEDROCK_REGION: this.region,
+        MARGIN_LEDGER_TABLE: this.ledger.tableName,
         ...(settings.defaultProvider ? { MARGIN_PROVIDER: settings.defaultProvider } : {}),
         ...(settings.defaultModel ? { MARGIN_MODEL: settings.defaultModel } : {}),
       },
@@ -178,6 +206,7 @@ export class MarginStack extends Stack {
       new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true }),
     );
     for (const parameter of [notionToken, openaiApiKey, anthropicApiKey]) parameter.grantRead(this.worker);
+    this.ledger.grantReadWriteData(this.worker);
     // Anthropic on Bedrock: the worker's role calls the Claude models (directly or through inference profiles).
     this.worker.addToRolePolicy(
       new iam.PolicyStatement({
@@ -196,6 +225,11 @@ export class MarginStack extends Stack {
     });
     new CfnOutput(this, "ReviewQueueUrl", { value: this.queue.queueUrl });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: this.deadLetterQueue.queueUrl });
+    new CfnOutput(this, "NotionEventsUrl", {
+      value: `${url.url}events`,
+      description: "The Notion integration webhook subscription's URL.",
+    });
+    new CfnOutput(this, "LedgerTable", { value: this.ledger.tableName });
     this.acknowledgeFindings();
   }
 

@@ -26,6 +26,8 @@ export function buildApp(app = new App()): { app: App; stack: MarginStack } {
       openaiApiKey: context("openaiApiKeyParameter") ?? DEFAULT_SETTINGS.parameters.openaiApiKey,
       anthropicApiKey: context("anthropicApiKeyParameter") ?? DEFAULT_SETTINGS.parameters.anthropicApiKey,
       webhookSecret: context("webhookSecretParameter") ?? DEFAULT_SETTINGS.parameters.webhookSecret,
+      notionWebhookToken:
+        context("notionWebhookTokenParameter") ?? DEFAULT_SETTINGS.parameters.notionWebhookToken,
     },
     workerTimeoutSeconds: number("workerTimeoutSeconds", DEFAULT_SETTINGS.workerTimeoutSeconds),
     workerReservedConcurrency: number(

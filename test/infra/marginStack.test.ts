@@ -123,6 +123,57 @@ describe("the CDK stack", () => {
     expect(worker).not.toContain("/margin/webhook-secret");
   });
 
+  it("keeps the ledger in one on-demand DynamoDB table with point-in-time recovery and expiring records", () => {
+    template.hasResourceProperties("AWS::DynamoDB::GlobalTable", {
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [
+        { AttributeName: "pk", KeyType: "HASH" },
+        { AttributeName: "sk", KeyType: "RANGE" },
+      ],
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+      Replicas: [
+        Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+      ],
+    });
+  });
+
+  it("lets the webhook only write the ledger and store the Notion webhook token, and the worker read and write the ledger", () => {
+    const statements = (prefix: string) =>
+      Object.entries(template.findResources("AWS::IAM::Policy"))
+        .filter(([id]) => id.startsWith(prefix))
+        .flatMap(
+          ([, policy]) =>
+            policy.Properties.PolicyDocument.Statement as Array<{
+              Action: string | string[];
+              Resource: unknown;
+            }>,
+        );
+    const actions = (prefix: string, service: string) =>
+      statements(prefix)
+        .flatMap((statement) => [statement.Action].flat())
+        .filter((action) => action.startsWith(service))
+        .sort();
+    expect(actions("WebhookFunction", "dynamodb:")).toEqual([
+      "dynamodb:DeleteItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+    ]);
+    expect(actions("WorkerFunction", "dynamodb:")).toEqual(
+      expect.arrayContaining([
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:Query",
+        "dynamodb:UpdateItem",
+      ]),
+    );
+    const writes = (prefix: string) =>
+      statements(prefix)
+        .filter((statement) => [statement.Action].flat().includes("ssm:PutParameter"))
+        .map((statement) => JSON.stringify(statement.Resource));
+    expect(writes("WebhookFunction").join(" ")).toContain("/margin/notion-webhook-token");
+    expect(writes("WorkerFunction")).toEqual([]);
+  });
+
   it("keeps logs for a month and alarms on dead letters, worker errors, webhook 5xx and old reviews", () => {
     template.resourcePropertiesCountIs("AWS::Logs::LogGroup", { RetentionInDays: 30 }, 2);
     template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
