@@ -92,6 +92,8 @@ export class SsmSecrets implements Secrets {
       });
       return typeof value === "string" && value.trim() ? value.trim() : undefined;
     } catch (error) {
+      // A secret not set yet (the Notion webhook token before verification) is simply not configured.
+      if ((error as { cause?: { name?: string } }).cause?.name === "ParameterNotFound") return undefined;
       // The parameter's name is configuration, not a secret: saying which one is missing helps the operator.
       throw new ConfigurationError(
         `Cannot read the SSM parameter ${parameter}: ${(error as Error).name}. Create it with aws ssm put-parameter, or check the function's permissions.`,

@@ -8,6 +8,7 @@
 import type { PromptSummary } from "../notion/NotionGateway.ts";
 import type { ReplyJob } from "../queue/ReviewJob.ts";
 import { deduplicationIdOf } from "../queue/ReviewJob.ts";
+import { outcomeReason } from "../review/describeOutcome.ts";
 import type { DocumentThread } from "../review/ReviewDocument.ts";
 import { runReview } from "../review/runReview.ts";
 import { classifyFailure } from "./classifyFailure.ts";
@@ -70,7 +71,11 @@ export async function runReplyJob(
       (outcome.kind === "replied" && result.publish?.failed !== undefined);
     if (retryable && attempt < deps.maxAttempts)
       throw new RetryLater(`The reply failed on attempt ${attempt}; the queue will try again.`);
-    deps.log.error("Reply could not be given", { ...fields, outcome: outcome.kind });
+    deps.log.error("Reply could not be given", {
+      ...fields,
+      outcome: outcome.kind,
+      reason: outcomeReason(result),
+    });
     return { kind: "failed", failure: { kind: "permanent", reason: outcome.kind } };
   } catch (error) {
     if (error instanceof RetryLater) throw error;

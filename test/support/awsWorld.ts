@@ -45,6 +45,7 @@ export class AwsWorld {
       WEBHOOK_SECRET_PARAMETER: "/margin/webhook-secret",
       OPENAI_API_KEY_PARAMETER: "/margin/openai-api-key",
       ANTHROPIC_API_KEY_PARAMETER: "/margin/anthropic-api-key",
+      NOTION_WEBHOOK_TOKEN_PARAMETER: "/margin/notion-webhook-token",
       NOTION_BASE_URL: review.emulator.url,
       ...(review.provider === "openai"
         ? { OPENAI_BASE_URL: review.model.url }
