@@ -44,12 +44,7 @@ export class FileLedger implements Ledger {
 
   saveReview(pageId: string, promptId: string, review: Parameters<Ledger["saveReview"]>[2]): Promise<void> {
     return this.update((content) => {
-      const memory = (content.memories[key(pageId, promptId)] ??= {
-        pageId,
-        promptId,
-        blocks: {},
-        comments: {},
-      });
+      const memory = memoryIn(content, pageId, promptId);
       memory.lastReviewedAt = review.lastReviewedAt;
       memory.blocks = review.blocks;
       if (review.summary) memory.summary = review.summary;
@@ -58,12 +53,7 @@ export class FileLedger implements Ledger {
 
   addComment(pageId: string, promptId: string, comment: LedgerComment): Promise<void> {
     return this.update((content) => {
-      const memory = (content.memories[key(pageId, promptId)] ??= {
-        pageId,
-        promptId,
-        blocks: {},
-        comments: {},
-      });
+      const memory = memoryIn(content, pageId, promptId);
       memory.comments[comment.key] ??= comment;
     });
   }
@@ -130,8 +120,9 @@ export class FileLedger implements Ledger {
 
   recordReply(discussionId: string, at: string, runId: string): Promise<void> {
     return this.update((content) => {
-      const replies = (content.replies[discussionId] ??= []);
+      const replies = content.replies[discussionId] ?? [];
       if (!replies.some((reply) => reply.runId === runId)) replies.push({ at, runId });
+      content.replies[discussionId] = replies;
     });
   }
 
@@ -169,6 +160,14 @@ export class FileLedger implements Ledger {
     );
     return next;
   }
+}
+
+/** The stored memory of a reviewer on a page, created empty the first time. */
+function memoryIn(content: FileContent, pageId: string, promptId: string): FileContent["memories"][string] {
+  const id = key(pageId, promptId);
+  const memory = content.memories[id] ?? { pageId, promptId, blocks: {}, comments: {} };
+  content.memories[id] = memory;
+  return memory;
 }
 
 function key(pageId: string, promptId: string): string {
