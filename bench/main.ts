@@ -5,12 +5,13 @@
 import { parseArgs } from "node:util";
 import { measureBundles, median } from "./bundleBench.ts";
 import { measureReading } from "./readingBench.ts";
+import { measureReReview } from "./reReviewBench.ts";
 import { measureWarmWebhook } from "./webhookBench.ts";
 
 const { values } = parseArgs({
   options: { sizes: { type: "string", default: "50,300,1000" }, only: { type: "string" } },
 });
-const sections = new Set((values.only ?? "bundles,reading").split(","));
+const sections = new Set((values.only ?? "bundles,rereview,reading").split(","));
 
 if (sections.has("bundles")) {
   const bundles = await measureBundles();
@@ -24,6 +25,16 @@ if (sections.has("bundles")) {
   console.log(
     `webhook answer on a warm function (secrets and prompts cached, one SQS send): median ${median(warm).toFixed(1)} ms, p95 ${[...warm].sort((a, b) => a - b)[Math.floor(warm.length * 0.95)]!.toFixed(1)} ms over ${warm.length} deliveries\n`,
   );
+}
+if (sections.has("rereview")) {
+  const figures = await measureReReview(300, 20);
+  const saving = 1 - (figures.again.reads + figures.again.writes) / (figures.first.reads + figures.first.writes);
+  console.log(`Notion requests of a review and a re-review of the same unchanged page (${figures.blocks} blocks, 20 discussions)\n`);
+  console.log("              reads  of which comment lists  writes  total");
+  for (const [name, count] of [["first review", figures.first], ["re-review", figures.again]] as const) {
+    console.log(`${name.padEnd(13)} ${String(count.reads).padStart(5)} ${String(count.commentLists).padStart(23)} ${String(count.writes).padStart(7)} ${String(count.reads + count.writes).padStart(6)}`);
+  }
+  console.log(`the re-review makes ${(saving * 100).toFixed(0)}% fewer requests: ${((figures.first.reads + figures.first.writes) / 3).toFixed(0)} s against ${((figures.again.reads + figures.again.writes) / 3).toFixed(0)} s at 3 requests per second\n`);
 }
 if (!sections.has("reading")) process.exit(0);
 const sizes = values.sizes
