@@ -1,6 +1,16 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
+import { type LocalDynamo, startLocalDynamo } from "../support/dynamoWorld.ts";
 import { ReviewWorld, textOf, turnFor } from "../support/reviewWorld.ts";
+
+let dynamo: LocalDynamo;
+let tables = 0;
+beforeAll(async () => {
+  dynamo = await startLocalDynamo();
+});
+afterAll(async () => {
+  await dynamo.close();
+});
 
 let world: ReviewWorld | undefined;
 afterEach(async () => {
@@ -20,8 +30,22 @@ const firstReview = turnFor("openai", [
   ["finish_review", { summary: "Not ready." }],
 ]);
 
-describe("a re-review from the reviewer's memory", () => {
+/** The same behaviour with the memory in a local file and in DynamoDB. */
+const LEDGERS: Array<[string, () => Promise<Record<string, string>>]> = [
+  ["a file", async () => ({})],
+  [
+    "DynamoDB",
+    async () => {
+      const table = `rereview-${++tables}`;
+      await dynamo.createTable(table);
+      return { MARGIN_LEDGER_TABLE: table, DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: "us-east-1" };
+    },
+  ],
+];
+
+describe.each(LEDGERS)("a re-review from the reviewer's memory in %s", (_name, ledgerEnv) => {
   it("does not raise again a point a person resolved, and shows the model it was resolved", async () => {
+    const ledger = await ledgerEnv();
     world = await ReviewWorld.start({
       provider: "openai",
       settings: { reReview: "full" },
@@ -37,11 +61,14 @@ describe("a re-review from the reviewer's memory", () => {
         turnFor("openai", [["finish_review", { summary: "Still not ready." }]]),
       ],
     });
-    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
+    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"], world.env(ledger));
     const onWeekend = world.botComments().find((comment) => comment.parent.block_id === idFor("weekend"))!;
     world.emulator.control.resolveDiscussion(onWeekend.discussion_id);
 
-    const second = await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
+    const second = await world.margin(
+      ["review", world.pageId, "--prompt", "RFC Reviewer"],
+      world.env(ledger),
+    );
 
     expect(second.code, second.stderr).toBe(0);
     expect(
@@ -59,6 +86,7 @@ describe("a re-review from the reviewer's memory", () => {
   });
 
   it("posts no new inline comment on an unchanged page re-reviewed with changed, and edits its summary in place", async () => {
+    const ledger = await ledgerEnv();
     world = await ReviewWorld.start({
       provider: "anthropic",
       settings: { reReview: "changed", summary: "update" },
@@ -80,10 +108,13 @@ describe("a re-review from the reviewer's memory", () => {
         turnFor("anthropic", [["finish_review", { summary: "Nothing changed; still not ready." }]]),
       ],
     });
-    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
+    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"], world.env(ledger));
     const summaryBefore = world.botComments().find((comment) => comment.parent.page_id)!;
 
-    const second = await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
+    const second = await world.margin(
+      ["review", world.pageId, "--prompt", "RFC Reviewer"],
+      world.env(ledger),
+    );
 
     expect(second.code, second.stderr).toBe(0);
     const comments = world.botComments();
@@ -102,6 +133,7 @@ describe("a re-review from the reviewer's memory", () => {
   });
 
   it("marks the blocks that changed and the new ones, and lets the reviewer comment on those", async () => {
+    const ledger = await ledgerEnv();
     world = await ReviewWorld.start({
       provider: "openai",
       script: [
@@ -120,7 +152,7 @@ describe("a re-review from the reviewer's memory", () => {
         ]),
       ],
     });
-    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
+    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"], world.env(ledger));
     world.emulator.control.editBlock("weekend", {
       bulleted_list_item: {
         rich_text: [{ text: { content: "Move users over three weekends, a shard at a time." } }],
@@ -131,7 +163,10 @@ describe("a re-review from the reviewer's memory", () => {
       markdown: "A rollback runbook is linked from the plan.",
     });
 
-    const second = await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
+    const second = await world.margin(
+      ["review", world.pageId, "--prompt", "RFC Reviewer"],
+      world.env(ledger),
+    );
 
     expect(second.code, second.stderr).toBe(0);
     const input = JSON.stringify(world.model.requests[1]!.body);
@@ -147,6 +182,7 @@ describe("a re-review from the reviewer's memory", () => {
   });
 
   it("lists discussions only where they can be once the page is known, and all of them again when the index is old", async () => {
+    const ledger = await ledgerEnv();
     world = await ReviewWorld.start({
       provider: "openai",
       script: [
@@ -158,13 +194,13 @@ describe("a re-review from the reviewer's memory", () => {
     const commentReads = () =>
       world!.emulator.counters.snapshot().endpoints["GET /v1/comments"]?.requests ?? 0;
 
-    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
+    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"], world.env(ledger));
     const first = commentReads();
-    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
+    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"], world.env(ledger));
     const second = commentReads() - first;
     await world.margin(
       ["review", world.pageId, "--prompt", "RFC Reviewer"],
-      world.env({ MARGIN_FULL_SCAN_HOURS: "0" }),
+      world.env({ ...ledger, MARGIN_FULL_SCAN_HOURS: "0" }),
     );
     const third = commentReads() - first - second;
 
