@@ -1,6 +1,7 @@
 /**
  * One line on stderr for each step of a review, as it happens.
  */
+import type { ReferenceMaterial } from "../review/renderReferences.ts";
 import type { ProgressEvent } from "../review/runReview.ts";
 
 export function describeProgress(event: ProgressEvent): string | undefined {
@@ -13,9 +14,26 @@ export function describeProgress(event: ProgressEvent): string | undefined {
       return event.tokens === undefined
         ? undefined
         : `Document rendered for the model: ${event.tokens.toLocaleString("en-US")} tokens.`;
+    case "references_rendered":
+      return describeReferences(event.references);
     case "round_trip":
       return `Model round trip ${event.turn}: ${event.usage.inputTokens.toLocaleString("en-US")} tokens in (${event.usage.cachedInputTokens.toLocaleString("en-US")} cached), ${event.usage.outputTokens.toLocaleString("en-US")} out so far.`;
     case "posted":
       return undefined;
   }
+}
+
+function describeReferences(references: ReferenceMaterial): string {
+  const lines = [
+    `Reference material: ${references.pages} page${references.pages === 1 ? "" : "s"}, about ${references.estimatedTokens.toLocaleString("en-US")} tokens.`,
+  ];
+  for (const cut of references.cut) {
+    lines.push(
+      cut.whole
+        ? `  Left out "${cut.title}": it did not fit in the reference budget (MARGIN_REFERENCE_TOKENS).`
+        : `  Cut "${cut.title}" short: ${cut.blocksLeftOut} block${cut.blocksLeftOut === 1 ? "" : "s"} did not fit in the reference budget (MARGIN_REFERENCE_TOKENS).`,
+    );
+  }
+  for (const page of references.unavailable) lines.push(`  Not read: ${page}.`);
+  return lines.join("\n");
 }

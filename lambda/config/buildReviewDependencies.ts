@@ -2,6 +2,7 @@
  * Wires the review core from configuration: the Notion gateway over a throttled client, and provider
  * adapters built on demand with their secrets. The command line, `margin serve` and the worker all use it.
  */
+import type { Client } from "@notionhq/client";
 import { createLlmProvider } from "../llm/createLlmProvider.ts";
 import type { LlmProvider } from "../llm/LlmProvider.ts";
 import { createNotionClient } from "../notion/createNotionClient.ts";
@@ -18,19 +19,7 @@ export async function buildReviewDependencies(
   secrets: Secrets,
   wiring: Wiring = {},
 ): Promise<ReviewDependencies & { notion: NotionClientGateway }> {
-  const token = await requireSecret(secrets, "notionToken");
-  const notion = new NotionClientGateway(
-    createNotionClient({
-      token,
-      baseUrl: config.NOTION_BASE_URL,
-      throttle: config.MARGIN_NOTION_RPS
-        ? {
-            requestsPerSecond: config.MARGIN_NOTION_RPS,
-            burst: Math.max(3, Math.ceil(config.MARGIN_NOTION_RPS)),
-          }
-        : undefined,
-    }),
-  );
+  const { gateway: notion } = await connectNotion(config, secrets);
   const providers = new Map<ProviderName, Promise<LlmProvider>>();
   return {
     notion,
@@ -59,7 +48,26 @@ export async function buildReviewDependencies(
     },
     settingDefaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL },
     maxTurns: config.MARGIN_MAX_TURNS,
+    referenceTokens: config.MARGIN_REFERENCE_TOKENS,
     fullScanAfterHours: config.MARGIN_FULL_SCAN_HOURS,
     ...wiring,
   };
+}
+
+/** The Notion client (throttled to the rate limit) and the gateway over it. */
+export async function connectNotion(
+  config: MarginConfig,
+  secrets: Secrets,
+): Promise<{ client: Client; gateway: NotionClientGateway }> {
+  const client = createNotionClient({
+    token: await requireSecret(secrets, "notionToken"),
+    baseUrl: config.NOTION_BASE_URL,
+    throttle: config.MARGIN_NOTION_RPS
+      ? {
+          requestsPerSecond: config.MARGIN_NOTION_RPS,
+          burst: Math.max(3, Math.ceil(config.MARGIN_NOTION_RPS)),
+        }
+      : undefined,
+  });
+  return { client, gateway: new NotionClientGateway(client) };
 }

@@ -3,14 +3,12 @@
  * prompt list live as long as the process, while each job gets its own Notion gateway (whose caches of
  * names and titles belong to one review).
  */
-import { createNotionClient } from "../notion/createNotionClient.ts";
-import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
 import type { Log } from "../observability/Log.ts";
 import { PromptDirectory } from "../prompt/PromptDirectory.ts";
 import type { WorkerDependencies } from "../worker/runReviewJob.ts";
-import { buildReviewDependencies } from "./buildReviewDependencies.ts";
+import { buildReviewDependencies, connectNotion } from "./buildReviewDependencies.ts";
 import { ledgerFor, type MarginConfig, requireSetting } from "./config.ts";
-import { requireSecret, type Secrets } from "./secrets.ts";
+import type { Secrets } from "./secrets.ts";
 
 /** Returns a function that gives the dependencies of one job. */
 export async function buildWorkerDependencies(
@@ -21,12 +19,7 @@ export async function buildWorkerDependencies(
 ): Promise<() => Promise<WorkerDependencies>> {
   const promptsDatabase = requireSetting(config, "MARGIN_PROMPTS_DATABASE");
   const ledger = ledgerFor(config, cwd);
-  const notion = new NotionClientGateway(
-    createNotionClient({
-      token: await requireSecret(secrets, "notionToken"),
-      baseUrl: config.NOTION_BASE_URL,
-    }),
-  );
+  const { gateway: notion } = await connectNotion(config, secrets);
   const prompts = new PromptDirectory(notion, promptsDatabase);
   return async () => ({
     review: await buildReviewDependencies(config, secrets, { ledger }),

@@ -12,6 +12,7 @@ import { DynamoLedger } from "../ledger/DynamoLedger.ts";
 import { FileLedger } from "../ledger/FileLedger.ts";
 import type { Ledger } from "../ledger/Ledger.ts";
 import { PROVIDERS } from "../prompt/promptProperties.ts";
+import { DEFAULT_REFERENCE_TOKENS } from "../review/renderReferences.ts";
 import { EnvironmentSecrets, type Secrets, SsmSecrets } from "./secrets.ts";
 
 const url = (name: string) => z.url(`${name} should be a URL, such as http://127.0.0.1:4010`).optional();
@@ -37,6 +38,12 @@ const configSchema = z.object({
   BEDROCK_REGION: text,
   MARGIN_PROVIDER: lowerProvider,
   MARGIN_MODEL: text,
+  MARGIN_REFERENCE_TOKENS: z.coerce
+    .number()
+    .int("MARGIN_REFERENCE_TOKENS should be a whole number of tokens")
+    .min(0)
+    .max(200_000)
+    .default(DEFAULT_REFERENCE_TOKENS),
   MARGIN_MAX_TURNS: z.coerce
     .number()
     .int("MARGIN_MAX_TURNS should be a whole number")

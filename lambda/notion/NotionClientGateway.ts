@@ -21,9 +21,11 @@ import {
   UnknownHTTPResponseError,
 } from "@notionhq/client";
 import { ConfigurationError, NotionAccessError, NotionWriteError, PromptError } from "../errors.ts";
-import type { PromptPage, PromptProperty } from "../prompt/PromptPage.ts";
+import type { PromptPage, PromptProperty, ReferencePage } from "../prompt/PromptPage.ts";
+import { REFERENCE_PAGES } from "../prompt/promptProperties.ts";
 import type { DocumentComment, DocumentThread, ReviewDocument } from "../review/ReviewDocument.ts";
 import { ConcurrencyLimit } from "./ConcurrencyLimit.ts";
+import { linkedPageIds } from "./linkedPageIds.ts";
 import { blocksToMarkdown } from "./markdown/blocksToMarkdown.ts";
 import { parseInlineSpans } from "./markdown/parseInlineMarkdown.ts";
 import { richTextToMarkdown } from "./markdown/richTextToMarkdown.ts";
@@ -46,6 +48,9 @@ import { type ReadBlock, toDocumentBlocks } from "./toDocumentBlocks.ts";
 const NO_DISCUSSIONS = new Set(["child_page", "child_database", "column_list", "column"]);
 /** Blocks whose children are other pages: listed by title, never read. */
 const SEPARATE_PAGES = new Set(["child_page", "child_database"]);
+
+/** Reference pages are read on every review: a bound on the reads a prompt can cause. */
+export const MAX_REFERENCE_PAGES = 10;
 
 // Writes are retried only after checking they did not go through, so a few attempts are safe.
 const WRITE_ATTEMPTS = 5;
@@ -235,6 +240,11 @@ export class NotionClientGateway implements NotionGateway {
         `Notion returned only part of page ${pageId}; share the page with the integration.`,
       );
     return page;
+  }
+
+  /** A page's whole block tree (synced copies read through), for tools that write pages. */
+  readTree(pageId: string): Promise<ReadBlock[]> {
+    return this.readChildren(pageId);
   }
 
   /** The children of a page or block, with their children, in order. */
@@ -438,13 +448,58 @@ export class NotionClientGateway implements NotionGateway {
       if (value.type === "title") continue;
       properties[name] = { type: value.type, value: simpleValue(value) };
     }
+    const related = Object.entries(page.properties).find(
+      ([name, value]) =>
+        value.type === "relation" && name.trim().toLowerCase() === REFERENCE_PAGES.property.toLowerCase(),
+    )?.[1];
+    const referenceIds = [
+      ...new Set([
+        ...(related?.type === "relation" ? related.relation.map((target) => target.id) : []),
+        ...linkedPageIds(body),
+      ]),
+    ].filter((id) => id !== page.id);
     return {
       id: page.id,
       title: titleOf(page),
       url: page.url,
       instructions: blocksToMarkdown(body),
       properties,
+      references: await this.readReferences(referenceIds),
     };
+  }
+
+  /** Reads reference pages like documents (no discussions); one that cannot be read says why. */
+  private readReferences(ids: string[]): Promise<ReferencePage[]> {
+    const unavailable = (id: string, reason: string): ReferencePage => ({
+      id,
+      title: "",
+      url: "",
+      blocks: [],
+      unavailable: reason,
+    });
+    return Promise.all(
+      ids.map(async (id, index) => {
+        if (index >= MAX_REFERENCE_PAGES)
+          return unavailable(id, `not read: a reviewer reads at most ${MAX_REFERENCE_PAGES} reference pages`);
+        const page = await this.request(() => this.notion.pages.retrieve({ page_id: id })).catch(
+          (error: unknown) => {
+            if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.ObjectNotFound)
+              return undefined;
+            throw error;
+          },
+        );
+        if (!page || !isFullPage(page))
+          return unavailable(id, "not a page shared with the integration (share it: ••• → Connections)");
+        if (page.in_trash) return unavailable(id, `"${titleOf(page)}" is in the trash`);
+        const tree = await this.readChildren(page.id);
+        return {
+          id: page.id,
+          title: titleOf(page) || "Untitled",
+          url: page.url,
+          blocks: toDocumentBlocks(tree),
+        };
+      }),
+    );
   }
 
   // ---- writing ------------------------------------------------------------------------------------------

@@ -1,7 +1,9 @@
 /**
  * A reviewer as stored in the Prompts database: its title (the reviewer's name), its body (the
- * instructions, as markdown) and its properties (the settings, still unvalidated).
+ * instructions, as markdown), its properties (the settings, still unvalidated) and its reference pages
+ * (the knowledge it reviews against).
  */
+import type { DocumentBlock } from "../review/ReviewDocument.ts";
 
 export type PromptPropertyValue = string | number | boolean | string[] | null;
 
@@ -19,4 +21,18 @@ export interface PromptPage {
   instructions: string;
   /** Settings by property name, as Notion holds them. */
   properties: Record<string, PromptProperty>;
+  /**
+   * The pages of its Reference pages relation, then the pages its body mentions or links to, in that order,
+   * each once.
+   */
+  references: ReferencePage[];
+}
+
+/** A page a reviewer knows, read like a document; `unavailable` says why it could not be read. */
+export interface ReferencePage {
+  id: string;
+  title: string;
+  url: string;
+  blocks: DocumentBlock[];
+  unavailable?: string;
 }

@@ -1,18 +1,29 @@
 /**
- * A reviewer kept as a markdown file in `prompts/`: YAML front matter with its title and settings, and a
- * body with its instructions. Problems are reported with the file and the field.
+ * A reviewer kept as a markdown file in `prompts/`: YAML front matter with its title, its settings and the
+ * titles of its reference pages, and a body with its instructions. Problems are reported with the file and
+ * the field.
  */
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { InvalidInputError } from "../errors.ts";
-import { PROMPT_PROPERTIES, type PromptSettingKey, type PromptSettingValue } from "./promptProperties.ts";
+import { formatFrontMatter, parseFrontMatter } from "./frontMatter.ts";
+import {
+  PROMPT_PROPERTIES,
+  type PromptSettingKey,
+  type PromptSettingValue,
+  REFERENCE_PAGES,
+} from "./promptProperties.ts";
+
+export type PromptSettings = Partial<Record<PromptSettingKey, PromptSettingValue>>;
 
 export interface PromptFile {
   title: string;
-  settings: Partial<Record<PromptSettingKey, PromptSettingValue>>;
+  settings: PromptSettings;
+  /** Titles (or Notion ids / URLs) of pages in the Reviewer references database. */
+  referencePages: string[];
   /** The instructions, as markdown. */
   body: string;
 }
+
+const SETTING_KEYS = Object.keys(PROMPT_PROPERTIES) as PromptSettingKey[];
 
 function settingSchema(key: PromptSettingKey): z.ZodType<PromptSettingValue> {
   const definition = PROMPT_PROPERTIES[key];
@@ -36,40 +47,39 @@ function settingSchema(key: PromptSettingKey): z.ZodType<PromptSettingValue> {
 const frontMatterSchema = z.strictObject({
   title: z.string("should be the reviewer's name").trim().min(1, "should be the reviewer's name"),
   ...Object.fromEntries(
-    (Object.keys(PROMPT_PROPERTIES) as PromptSettingKey[]).map((key) => [
-      PROMPT_PROPERTIES[key].key,
-      settingSchema(key).optional(),
-    ]),
+    SETTING_KEYS.map((key) => [PROMPT_PROPERTIES[key].key, settingSchema(key).optional()]),
   ),
+  [REFERENCE_PAGES.key]: z
+    .array(
+      z
+        .string("should be the title of a reference page")
+        .trim()
+        .min(1, "should be the title of a reference page"),
+      "should be a list of reference page titles",
+    )
+    .optional(),
 });
 
 export function parsePromptFile(text: string, fileName: string): PromptFile {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-  if (!match)
-    throw new InvalidInputError(
-      `${fileName}: starts without front matter; begin the file with --- , a title: line and the settings, then ---.`,
-    );
-  let raw: unknown;
-  try {
-    raw = parseYaml(match[1]!);
-  } catch (error) {
-    throw new InvalidInputError(
-      `${fileName}: the front matter is not valid YAML (${(error as Error).message.split("\n")[0]}).`,
-    );
-  }
-  const parsed = frontMatterSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) =>
-      issue.code === "unrecognized_keys"
-        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`
-        : `field ${issue.path.join(".") || "(front matter)"}: ${issue.message}`,
-    );
-    throw new InvalidInputError(`${fileName}: ${problems.join("; ")}.`);
-  }
-  const settings: PromptFile["settings"] = {};
-  for (const key of Object.keys(PROMPT_PROPERTIES) as PromptSettingKey[]) {
-    const value = (parsed.data as Record<string, PromptSettingValue | undefined>)[PROMPT_PROPERTIES[key].key];
+  const { fields, body } = parseFrontMatter(text, fileName, frontMatterSchema);
+  const values = fields as Record<string, unknown>;
+  const settings: PromptSettings = {};
+  for (const key of SETTING_KEYS) {
+    const value = values[PROMPT_PROPERTIES[key].key] as PromptSettingValue | undefined;
     if (value !== undefined) settings[key] = value;
   }
-  return { title: parsed.data.title, settings, body: match[2]!.trim() };
+  return {
+    title: fields.title,
+    settings,
+    referencePages: (values[REFERENCE_PAGES.key] as string[] | undefined) ?? [],
+    body,
+  };
+}
+
+/** The file's text: front matter in the table's order, then the instructions. */
+export function formatPromptFile(prompt: PromptFile): string {
+  const fields: Record<string, unknown> = { title: prompt.title };
+  for (const key of SETTING_KEYS) fields[PROMPT_PROPERTIES[key].key] = prompt.settings[key];
+  if (prompt.referencePages.length > 0) fields[REFERENCE_PAGES.key] = prompt.referencePages;
+  return formatFrontMatter(fields, prompt.body);
 }

@@ -88,8 +88,29 @@ export type PromptSettingKey = keyof typeof PROMPT_PROPERTIES;
 /** A setting's value as a prompt file holds it. */
 export type PromptSettingValue = string | number | boolean;
 
-/** The Prompts database's properties, as a Notion data source schema: a title and one per setting. */
-export function promptsDatabaseSchema(): Record<string, Record<string, unknown>> {
+/**
+ * The relation to the pages a reviewer knows (principles, ownership maps, standards): pages of the Reviewer
+ * references database. In a prompt file it is `reference_pages`, a list of their titles.
+ */
+export const REFERENCE_PAGES = { property: "Reference pages", key: "reference_pages" } as const;
+
+/** The database that holds reference pages, next to the Prompts database. */
+export const REFERENCES_DATABASE_TITLE = "Reviewer references";
+export const PROMPTS_DATABASE_TITLE = "Prompts";
+
+/** Every property name a prompt page may carry besides its title. */
+export const PROMPT_PROPERTY_NAMES: string[] = [
+  ...Object.values(PROMPT_PROPERTIES).map((setting) => setting.property),
+  REFERENCE_PAGES.property,
+];
+
+/**
+ * The Prompts database's properties, as a Notion data source schema: a title, one per setting and, given
+ * the Reviewer references data source, the Reference pages relation.
+ */
+export function promptsDatabaseSchema(
+  referencesDataSourceId?: string,
+): Record<string, Record<string, unknown>> {
   const schema: Record<string, Record<string, unknown>> = { Name: { type: "title", title: {} } };
   for (const definition of Object.values(PROMPT_PROPERTIES) as PromptPropertyDefinition[]) {
     const config = definition.options
@@ -99,33 +120,47 @@ export function promptsDatabaseSchema(): Record<string, Record<string, unknown>>
         : {};
     schema[definition.property] = { type: definition.type, [definition.type]: config };
   }
+  if (referencesDataSourceId) {
+    schema[REFERENCE_PAGES.property] = {
+      type: "relation",
+      relation: { data_source_id: referencesDataSourceId, type: "single_property", single_property: {} },
+    };
+  }
   return schema;
 }
 
-/** Settings as Notion property values (request shapes), keyed by property name. */
+/**
+ * Settings as Notion property values (request shapes), keyed by property name. With `clearAbsent`, settings
+ * without a value are written empty, so the page ends up holding exactly these settings.
+ */
 export function toPropertyValues(
   values: Partial<Record<PromptSettingKey, PromptSettingValue>>,
+  options: { clearAbsent?: boolean; referenceIds?: string[] } = {},
 ): Record<string, Record<string, unknown>> {
   const properties: Record<string, Record<string, unknown>> = {};
-  for (const [key, value] of Object.entries(values) as Array<
-    [PromptSettingKey, PromptSettingValue | undefined]
-  >) {
-    if (value === undefined) continue;
+  for (const key of Object.keys(PROMPT_PROPERTIES) as PromptSettingKey[]) {
+    const value = values[key];
+    if (value === undefined && !options.clearAbsent) continue;
     const definition: PromptPropertyDefinition = PROMPT_PROPERTIES[key];
     switch (definition.type) {
       case "select":
-        properties[definition.property] = { select: { name: String(value) } };
+        properties[definition.property] = { select: value === undefined ? null : { name: String(value) } };
         break;
       case "rich_text":
-        properties[definition.property] = { rich_text: [{ type: "text", text: { content: String(value) } }] };
+        properties[definition.property] = {
+          rich_text: value === undefined ? [] : [{ type: "text", text: { content: String(value) } }],
+        };
         break;
       case "number":
-        properties[definition.property] = { number: Number(value) };
+        properties[definition.property] = { number: value === undefined ? null : Number(value) };
         break;
       case "checkbox":
         properties[definition.property] = { checkbox: Boolean(value) };
         break;
     }
+  }
+  if (options.referenceIds) {
+    properties[REFERENCE_PAGES.property] = { relation: options.referenceIds.map((id) => ({ id })) };
   }
   return properties;
 }

@@ -10,6 +10,7 @@ import { SEVERITIES, type Severity } from "../review/severity.ts";
 import type { PromptPage, PromptPropertyValue } from "./PromptPage.ts";
 import {
   PROMPT_PROPERTIES,
+  PROMPT_PROPERTY_NAMES,
   PROVIDERS,
   type PromptSettingKey,
   RE_REVIEW_MODES,
@@ -73,10 +74,8 @@ const SCHEMAS = {
   reasoningEffort: lowerEnum(REASONING_EFFORTS),
 } as const satisfies Record<PromptSettingKey, z.ZodType>;
 
-/** The names of every setting property. */
-const SETTING_PROPERTIES: string[] = Object.values(PROMPT_PROPERTIES).map((setting) => setting.property);
-
-const BASE_DEFAULTS = {
+/** What a setting a prompt leaves empty comes to, where no environment variable decides it. */
+export const BASE_DEFAULTS = {
   maxInlineComments: 5,
   minimumInlineSeverity: "minor" as Severity,
   summary: "update" as SummaryMode,
@@ -134,11 +133,11 @@ function isEmpty(value: PromptPropertyValue): boolean {
 
 /** A property one or two letters away from a setting's name is almost certainly that setting, misspelt. */
 function checkForMisspellings(title: string, names: string[]): void {
-  const known = SETTING_PROPERTIES.map((name) => name.toLowerCase());
+  const known = PROMPT_PROPERTY_NAMES.map((name) => name.toLowerCase());
   for (const name of names) {
     const lower = name.trim().toLowerCase();
     if (known.includes(lower)) continue;
-    const near = SETTING_PROPERTIES.find((setting) => editDistance(lower, setting.toLowerCase()) <= 2);
+    const near = PROMPT_PROPERTY_NAMES.find((setting) => editDistance(lower, setting.toLowerCase()) <= 2);
     if (near) {
       throw new PromptError(
         `Prompt "${title}": property "${name}" is not a setting; did you mean "${near}"? Rename the property in the Prompts database.`,

@@ -20,7 +20,7 @@ export interface RenderedDocument {
   threadRefs: Map<string, string>;
 }
 
-const INDENT = "  ";
+export const INDENT = "  ";
 
 /** Layout-only blocks: no reference of their own, their children shown in place. */
 const TRANSPARENT = new Set(["column_list", "synced_block"]);
@@ -78,40 +78,31 @@ export function renderDocument(
   lines.push("");
 
   let blockCount = 0;
-  const walk = (blocks: DocumentBlock[], depth: number) => {
-    let number = 0;
-    let column = 0;
-    for (const block of blocks) {
-      number = block.type === "numbered_list_item" ? number + 1 : 0;
+  walkBlocks(document.blocks, {
+    layout(block, depth, column) {
       const indent = INDENT.repeat(depth);
-      if (TRANSPARENT.has(block.type)) {
-        if (block.attributes.unavailable) lines.push(`${indent}(synced content not shared with Margin)`);
-        // A synced copy of content already shown on this page is pointed to, not repeated.
-        const shownAt = block.children[0] && rendered.blockRefs.get(block.children[0].id);
-        if (shownAt) lines.push(`${indent}(synced copy of the content at ${shownAt})`);
-        else walk(block.children, depth);
-        continue;
-      }
-      if (block.type === "column") {
-        column += 1;
+      if (column !== undefined) {
         lines.push(`${indent}(column ${column})`);
-        walk(block.children, depth + 1);
-        continue;
+        return true;
       }
+      if (block.attributes.unavailable) lines.push(`${indent}(synced content not shared with Margin)`);
+      // A synced copy of content already shown on this page is pointed to, not repeated.
+      const shownAt = block.children[0] && rendered.blockRefs.get(block.children[0].id);
+      if (shownAt) lines.push(`${indent}(synced copy of the content at ${shownAt})`);
+      return !shownAt;
+    },
+    block(block, depth, number) {
+      const indent = INDENT.repeat(depth);
       blockCount += 1;
       const ref = `b${blockCount}`;
       rendered.blocks.set(ref, block);
       rendered.blockRefs.set(block.id, ref);
-      const body = blockBody(block, number).split("\n");
       const mark = history?.changed.has(block.id)
         ? "(changed) "
         : history?.added.has(block.id)
           ? "(new) "
           : "";
-      const head = `${indent}${ref} ${mark}`;
-      lines.push(head + body[0]);
-      const continuation = " ".repeat(head.length);
-      for (const line of body.slice(1)) lines.push(line ? continuation + line : "");
+      lines.push(...blockLines(block, number, `${indent}${ref} ${mark}`));
       for (const thread of threadsByBlock.get(block.id) ?? [])
         renderThread(thread, indent + INDENT, rendered, lines);
       for (const comment of resolvedByBlock.get(block.id) ?? []) {
@@ -119,12 +110,47 @@ export function renderDocument(
           `${indent}${INDENT}(resolved) ${reviewerName} (you) ${shortDate(comment.postedAt)}: ${oneLine(comment.text)}`,
         );
       }
-      walk(block.children, depth + 1);
-    }
-  };
-  walk(document.blocks, 0);
+    },
+  });
   rendered.text = `${lines.join("\n").replace(/\n+$/, "")}\n`;
   return rendered;
+}
+
+export interface BlockVisitor {
+  /** A block with content, its list number (0 outside numbered lists), at a nesting depth. */
+  block(block: DocumentBlock, depth: number, number: number): void;
+  /**
+   * A layout-only block: a column (with its number) or a column list or synced block (without). Returns
+   * whether to walk its children; a column's go one level deeper, the others' in its place.
+   */
+  layout(block: DocumentBlock, depth: number, column: number | undefined): boolean;
+}
+
+/** Visits blocks in reading order, numbering numbered lists and seeing through layout-only blocks. */
+export function walkBlocks(blocks: DocumentBlock[], visitor: BlockVisitor, depth = 0): void {
+  let number = 0;
+  let column = 0;
+  for (const block of blocks) {
+    number = block.type === "numbered_list_item" ? number + 1 : 0;
+    if (TRANSPARENT.has(block.type)) {
+      if (visitor.layout(block, depth, undefined)) walkBlocks(block.children, visitor, depth);
+      continue;
+    }
+    if (block.type === "column") {
+      column += 1;
+      if (visitor.layout(block, depth, column)) walkBlocks(block.children, visitor, depth + 1);
+      continue;
+    }
+    visitor.block(block, depth, number);
+    walkBlocks(block.children, visitor, depth + 1);
+  }
+}
+
+/** A block's lines: `head` and its text, further lines aligned under the text. */
+export function blockLines(block: DocumentBlock, number: number, head: string): string[] {
+  const body = blockBody(block, number).split("\n");
+  const continuation = " ".repeat(head.length);
+  return [head + body[0], ...body.slice(1).map((line) => (line ? continuation + line : ""))];
 }
 
 function renderThread(

@@ -27,6 +27,7 @@ import { type RejectedCall, ReviewActions } from "./ReviewActions.ts";
 import { flattenBlocks, type ReviewDocument } from "./ReviewDocument.ts";
 import { fingerprintBlock, fingerprints, reviewHistory } from "./ReviewHistory.ts";
 import { type RenderedDocument, renderDocument } from "./renderDocument.ts";
+import { DEFAULT_REFERENCE_TOKENS, type ReferenceMaterial, renderReferences } from "./renderReferences.ts";
 import { reviewToolSpecs } from "./reviewTools.ts";
 import { type AgentEnding, runAgent } from "./runAgent.ts";
 
@@ -58,6 +59,7 @@ export type ProgressEvent =
       added?: number;
     }
   | { kind: "document_rendered"; tokens?: number }
+  | { kind: "references_rendered"; references: ReferenceMaterial }
   | { kind: "round_trip"; turn: number; usage: TokenUsage }
   | { kind: "posted"; what: string };
 
@@ -72,6 +74,8 @@ export interface ReviewDependencies {
   maxOutputTokens?: number;
   /** List every block's discussions again when the last full listing is older than this (hours). */
   fullScanAfterHours?: number;
+  /** The reference pages' token budget (estimated); 0 leaves them out. */
+  referenceTokens?: number;
   /** Counts tokens of the rendering, for reports (optional: it loads a tokenizer). */
   countTokens?: (text: string) => number;
   onProgress?: (event: ProgressEvent) => void;
@@ -97,6 +101,8 @@ export interface ReviewResult {
   settings: ReviewSettings;
   document: ReviewDocument;
   rendered: RenderedDocument;
+  /** The reviewer's reference pages as given to the model. */
+  references: ReferenceMaterial;
   /** What the reviewer decided; `plan` is undefined when the model did not finish. */
   plan?: PublicationPlan;
   rejected: RejectedCall[];
@@ -135,6 +141,8 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   });
   const renderedTokens = deps.countTokens?.(rendered.text);
   progress({ kind: "document_rendered", tokens: renderedTokens });
+  const references = renderReferences(prompt.references, deps.referenceTokens ?? DEFAULT_REFERENCE_TOKENS);
+  if (prompt.references.length > 0) progress({ kind: "references_rendered", references });
 
   const replyRef = request.replyTo ? rendered.threadRefs.get(request.replyTo.discussionId) : undefined;
   const base: Omit<ReviewResult, "outcome" | "usage" | "roundTrips"> = {
@@ -144,6 +152,7 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
     settings,
     document,
     rendered,
+    references,
     rejected: [],
     renderedTokens,
   };
@@ -164,6 +173,7 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
     pageTitle: document.page.title,
     history,
     replyTo: replyRef,
+    references,
   });
   const actions = new ReviewActions(rendered, {
     pageId: document.page.id,

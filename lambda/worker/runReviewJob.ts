@@ -84,6 +84,8 @@ export async function runReviewJob(
     outcome: result.outcome.kind,
     durationMs: Date.now() - started,
     blocks: result.rendered.blocks.size,
+    referencePages: result.references.pages,
+    referenceTokens: result.references.estimatedTokens,
     threads: result.document.threads.length,
     ...publishCounts(result.publish),
     inSummary: result.plan?.inSummary.length ?? 0,
@@ -96,6 +98,7 @@ export async function runReviewJob(
     outputTokens: result.usage.outputTokens,
     costEstimateUsd: estimateCostUsd(result.settings.model, result.usage),
   };
+  logReferences(result, fields, deps.log);
   const outcome = result.outcome;
   if (outcome.kind === "reviewed" && !result.publish?.failed) {
     await markReviewed(job, deps);
@@ -244,4 +247,19 @@ async function setStatus(
 export function describeError(error: unknown): string | undefined {
   if (error === undefined) return undefined;
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Reference pages the model did not get in full: the prompt's owner should know its knowledge is cut. */
+function logReferences(result: ReviewResult, fields: Record<string, unknown>, log: Log): void {
+  const { cut, unavailable } = result.references;
+  if (cut.length === 0 && unavailable.length === 0) return;
+  log.warn("Reference material incomplete", {
+    ...fields,
+    cutShort: cut
+      .filter((page) => !page.whole)
+      .map((page) => `${page.title} (${page.blocksLeftOut} blocks left out)`),
+    leftOut: cut.filter((page) => page.whole).map((page) => page.title),
+    unavailable,
+    hint: "Raise MARGIN_REFERENCE_TOKENS, or link fewer or shorter reference pages.",
+  });
 }

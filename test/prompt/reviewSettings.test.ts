@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parsePromptFile } from "../../lambda/prompt/promptFile.ts";
+import { formatPromptFile, parsePromptFile } from "../../lambda/prompt/promptFile.ts";
 import { parseReviewSettings } from "../../lambda/prompt/reviewSettings.ts";
 
 const prompt = (
@@ -81,17 +81,18 @@ describe("a prompt's settings", () => {
 });
 
 describe("a prompt file", () => {
-  it("reads the title, the settings and the body", () => {
-    const file = parsePromptFile(
-      "---\ntitle: Plan Reviewer\nmax_inline_comments: 3\nreply_in_threads: false\n---\n\nReview plans.\n",
-      "plan.md",
-    );
+  it("reads the title, the settings, the reference pages and the body, and writes them back alike", () => {
+    const text =
+      "---\ntitle: Plan Reviewer\nmax_inline_comments: 3\nreply_in_threads: false\nreference_pages:\n  - Team map\n---\nReview plans.\n";
+    const file = parsePromptFile(text, "plan.md");
 
     expect(file).toEqual({
       title: "Plan Reviewer",
       settings: { maxInlineComments: 3, replyInThreads: false },
+      referencePages: ["Team map"],
       body: "Review plans.",
     });
+    expect(formatPromptFile(file)).toBe(text);
   });
 
   it("reports each problem with the file and the field", () => {

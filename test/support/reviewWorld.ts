@@ -42,6 +42,10 @@ export interface WorldOptions {
   docIds?: [string, string];
   /** The scripted model's thinking time. */
   modelLatencyMs?: number;
+  /** Reference pages of the RFC Reviewer (seed names, titles, markdown), in a Reviewer references database. */
+  references?: Array<{ id: string; title: string; markdown: string }>;
+  /** Other pages in the workspace (seed objects), such as pages a prompt links to. */
+  extraPages?: Array<Record<string, unknown>>;
 }
 
 export const DEFAULT_MARKDOWN = [
@@ -167,7 +171,10 @@ export function reviewSeed(options: WorldOptions): Record<string, unknown> {
         parent: { data_source_id: "prompts-source" },
         title: "RFC Reviewer",
         properties: {
-          ...toPropertyValues({ replyInThreads: true, ...options.settings }),
+          ...toPropertyValues(
+            { replyInThreads: true, ...options.settings },
+            { referenceIds: options.references?.map((page) => page.id) },
+          ),
           ...(options.promptProperties ?? {}),
         },
         markdown: options.instructions ?? "Look for missing rollback plans and missing owners.",
@@ -192,6 +199,13 @@ export function reviewSeed(options: WorldOptions): Record<string, unknown> {
         properties: { Status: "In review" },
         markdown: "We rename the session service to auth-gateway. ^rename",
       },
+      ...(options.references ?? []).map((page) => ({
+        id: page.id,
+        parent: { data_source_id: "references-source" },
+        title: page.title,
+        markdown: page.markdown,
+      })),
+      ...(options.extraPages ?? []),
     ],
     databases: [
       {
@@ -201,9 +215,24 @@ export function reviewSeed(options: WorldOptions): Record<string, unknown> {
         data_sources: [{ id: "prompts-source" }],
       },
       { id: "docs", parent: { page_id: "home" }, title: "RFCs", data_sources: [{ id: "docs-source" }] },
+      {
+        id: "references",
+        parent: { page_id: "home" },
+        title: "Reviewer references",
+        data_sources: [{ id: "references-source" }],
+      },
     ],
     data_sources: [
-      { id: "prompts-source", parent: { database_id: "prompts" }, properties: promptsDatabaseSchema() },
+      {
+        id: "prompts-source",
+        parent: { database_id: "prompts" },
+        properties: promptsDatabaseSchema(idFor("references-source")),
+      },
+      {
+        id: "references-source",
+        parent: { database_id: "references" },
+        properties: { Name: { type: "title", title: {} } },
+      },
       {
         id: "docs-source",
         parent: { database_id: "docs" },
