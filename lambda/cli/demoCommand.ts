@@ -17,6 +17,7 @@ import type { ProviderName } from "../prompt/reviewSettings.ts";
 import { countTokens } from "../review/countTokens.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
 import { renderDocument } from "../review/renderDocument.ts";
+import { renderReferences } from "../review/renderReferences.ts";
 import { runReview } from "../review/runReview.ts";
 import type { CliIo } from "./CliIo.ts";
 import { DEMO_IDS, demoWorkspace } from "./demo/demoWorkspace.ts";
@@ -49,9 +50,14 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
         }),
       );
       const rendered = renderDocument(await notion.readDocument(DEMO_IDS.rfc, "RFC Reviewer"));
+      const prompt = await notion.loadPrompt(DEMO_IDS.promptsDatabase, DEMO_IDS.reviewerPrompt);
+      const references = renderReferences(prompt.references, demoConfig.MARGIN_REFERENCE_TOKENS);
       io.stdout(`${rendered.text}\n`);
       io.stdout(
-        `This is the RFC as the reviewer model reads it: ${countTokens(rendered.text).toLocaleString("en-US")} tokens, ${rendered.blocks.size} blocks, ${rendered.threads.size} discussion.\n\n`,
+        `This is the RFC as the reviewer model reads it: ${countTokens(rendered.text).toLocaleString("en-US")} tokens, ${rendered.blocks.size} blocks, ${rendered.threads.size} discussion.\n`,
+      );
+      io.stdout(
+        `The ${prompt.title} also reads its reference pages (${prompt.references.map((page) => `"${page.title}"`).join(", ")}): ${countTokens(references.text).toLocaleString("en-US")} tokens, given to the model as knowledge to check the RFC against.\n\n`,
       );
       io.stdout(
         [

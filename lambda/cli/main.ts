@@ -6,6 +6,7 @@ import { loadDotEnv } from "../config/loadDotEnv.ts";
 import { ConfigurationError, InvalidInputError, MarginError } from "../errors.ts";
 import { type CliIo, processIo } from "./CliIo.ts";
 import { demoCommand } from "./demoCommand.ts";
+import { PROMPTS_USAGE, promptsCommand } from "./promptsCommand.ts";
 import { REVIEW_USAGE, reviewCommand } from "./reviewCommand.ts";
 import { SERVE_USAGE, serveCommand } from "./serveCommand.ts";
 
@@ -14,6 +15,8 @@ const USAGE = `Usage:
   ${SERVE_USAGE}
                      the webhook and the worker in one process, for local runs
   margin demo        review a sample RFC in a local Notion emulator (no Notion account needed)
+  ${PROMPTS_USAGE}
+                     check the prompt library, or keep it in step with the Prompts database in Notion
 
 Configuration comes from the environment or a .env file: NOTION_TOKEN, NOTION_BASE_URL,
 MARGIN_PROMPTS_DATABASE, OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,
@@ -31,6 +34,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await serveCommand(rest, withEnv);
       case "demo":
         return await demoCommand(rest, withEnv);
+      case "prompts":
+        return await promptsCommand(rest, withEnv);
       case undefined:
       case "help":
       case "--help":

@@ -1,29 +1,29 @@
 /**
- * The demo's Notion workspace, as an emulator seed: a Prompts database holding the library's RFC reviewer,
- * and an RFC database holding one realistic RFC (nested lists, a table, a toggle, an empty Approvers
- * property) with an open discussion in which someone asks the reviewer a question.
+ * The demo's Notion workspace, as an emulator seed: the prompt library (every reviewer in a Prompts
+ * database, the RFC reviewer related to its "Architecture principles" reference page), and an RFC database
+ * holding one realistic RFC (nested lists, a table, a toggle, an empty Approvers property, a cutover that
+ * breaks a principle) with an open discussion in which someone asks the reviewer a question.
  */
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { idFor } from "../../../emulators/notion/model/notionIds.ts";
-import { parsePromptFile } from "../../prompt/promptFile.ts";
-import { promptsDatabaseSchema, toPropertyValues } from "../../prompt/promptProperties.ts";
+import { readPromptLibrary } from "../../prompt/PromptLibrary.ts";
+import { documentsDatabaseSchema, librarySeed } from "./librarySeed.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const PROMPTS_FOLDER = resolve(here, "../../../prompts");
+export const LIBRARY_FOLDER = resolve(here, "../../../prompts");
 
 export const DEMO_IDS = {
-  promptsDatabase: idFor("demo-prompts"),
+  promptsDatabase: idFor("prompts"),
   rfc: idFor("demo-rfc"),
-  reviewerPrompt: idFor("demo-rfc-reviewer"),
+  reviewerPrompt: idFor("prompt:rfc-reviewer"),
 };
 
 export function demoWorkspace(): Record<string, unknown> {
-  const reviewer = parsePromptFile(
-    readFileSync(join(PROMPTS_FOLDER, "rfc-reviewer.md"), "utf8"),
-    "prompts/rfc-reviewer.md",
-  );
+  const { library, problems } = readPromptLibrary(LIBRARY_FOLDER);
+  if (problems.length > 0) throw new Error(`The prompt library has problems: ${problems.join(" ")}`);
+  const prompts = librarySeed(library, "demo-home", "priya");
   return {
     users: [
       { id: "priya", name: "Priya Raman" },
@@ -32,14 +32,7 @@ export function demoWorkspace(): Record<string, unknown> {
     ],
     pages: [
       { id: "demo-home", parent: { workspace: true }, title: "Engineering", created_by: { id: "priya" } },
-      {
-        id: "demo-rfc-reviewer",
-        parent: { data_source_id: "demo-prompts-source" },
-        title: reviewer.title,
-        properties: toPropertyValues(reviewer.settings),
-        markdown: reviewer.body,
-        created_by: { id: "priya" },
-      },
+      ...prompts.pages,
       {
         id: "demo-rfc",
         parent: { data_source_id: "demo-rfcs-source" },
@@ -49,19 +42,14 @@ export function demoWorkspace(): Record<string, unknown> {
           Owner: ["priya"],
           Approvers: [],
           "Ready for review": true,
-          Reviewers: ["demo-rfc-reviewer"],
+          Reviewers: ["prompt:rfc-reviewer"],
         },
         markdown: readFileSync(join(here, "demoRfc.md"), "utf8"),
         created_by: { id: "priya" },
       },
     ],
     databases: [
-      {
-        id: "demo-prompts",
-        parent: { page_id: "demo-home" },
-        title: "Prompts",
-        data_sources: [{ id: "demo-prompts-source" }],
-      },
+      ...prompts.databases,
       {
         id: "demo-rfcs",
         parent: { page_id: "demo-home" },
@@ -70,30 +58,12 @@ export function demoWorkspace(): Record<string, unknown> {
       },
     ],
     data_sources: [
-      {
-        id: "demo-prompts-source",
-        parent: { database_id: "demo-prompts" },
-        title: "Prompts",
-        properties: promptsDatabaseSchema(),
-      },
+      ...prompts.data_sources,
       {
         id: "demo-rfcs-source",
         parent: { database_id: "demo-rfcs" },
         title: "RFCs",
-        properties: {
-          Name: { type: "title", title: {} },
-          Status: {
-            type: "status",
-            status: { options: [{ name: "Draft" }, { name: "In review" }, { name: "Approved" }] },
-          },
-          Owner: { type: "people", people: {} },
-          Approvers: { type: "people", people: {} },
-          "Ready for review": { type: "checkbox", checkbox: {} },
-          Reviewers: {
-            type: "relation",
-            relation: { data_source_id: "demo-prompts-source", database_id: "demo-prompts" },
-          },
-        },
+        properties: documentsDatabaseSchema(),
       },
     ],
     comments: [

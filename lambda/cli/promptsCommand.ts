@@ -1,0 +1,110 @@
+/**
+ * `margin prompts check | push | pull`: the prompt library in `prompts/` as Notion pages.
+ * - check: validates every file (front matter, titles, bodies, reference pages); each problem with its file
+ *   and field. `npm test` runs it.
+ * - push: creates the Prompts database (with --parent) or completes an existing one, and upserts every
+ *   reference page and reviewer by title. A second push changes nothing.
+ * - pull: writes the Notion pages back to files, so edits made in Notion can be versioned.
+ */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { connectNotion } from "../config/buildReviewDependencies.ts";
+import { readConfig } from "../config/config.ts";
+import { EnvironmentSecrets } from "../config/secrets.ts";
+import { InvalidInputError } from "../errors.ts";
+import { NotionPromptStore } from "../notion/NotionPromptStore.ts";
+import { type LibraryReading, readPromptLibrary } from "../prompt/PromptLibrary.ts";
+import { pullPrompts, pushPrompts, type SyncReport } from "../prompt/syncPrompts.ts";
+import type { CliIo } from "./CliIo.ts";
+
+export const PROMPTS_USAGE = `margin prompts check [--folder prompts]
+  margin prompts push [--parent <page id or URL>] [--database <id or URL>] [--folder prompts]
+  margin prompts pull [--database <id or URL>] [--folder prompts]`;
+
+export async function promptsCommand(argv: string[], io: CliIo): Promise<number> {
+  const [action, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      folder: { type: "string", default: "prompts" },
+      parent: { type: "string" },
+      database: { type: "string" },
+    },
+  });
+  if (positionals.length > 0)
+    throw new InvalidInputError(`Unexpected argument "${positionals[0]}". Usage: ${PROMPTS_USAGE}`);
+  const folder = resolve(io.cwd, values.folder);
+  const reading = readPromptLibrary(folder, io.cwd);
+  switch (action) {
+    case "check":
+      return check(reading, io);
+    case "push":
+    case "pull": {
+      if (action === "push" && check(reading, io, true) !== 0) {
+        io.stderr("Nothing was pushed: fix the problems above first.\n");
+        return 1;
+      }
+      if (action === "pull" && values.parent !== undefined)
+        throw new InvalidInputError(
+          "pull reads an existing Prompts database: give --database, not --parent.",
+        );
+      const config = readConfig(io.env);
+      const { client, gateway } = await connectNotion(config, new EnvironmentSecrets(io.env));
+      const store = new NotionPromptStore(client, gateway);
+      const location = {
+        database: values.database ?? (values.parent ? undefined : config.MARGIN_PROMPTS_DATABASE),
+        parent: values.parent,
+      };
+      const report =
+        action === "push"
+          ? await pushPrompts(reading.library, store, location)
+          : await pullPrompts(reading.library, store, location, io.cwd);
+      io.stdout(describeReport(report, action));
+      if (action === "pull") {
+        const after = readPromptLibrary(folder, io.cwd);
+        if (after.problems.length > 0) {
+          io.stderr(
+            `The pulled library has problems for prompts check to report:\n${after.problems.map((line) => `  ${line}`).join("\n")}\n`,
+          );
+          return 1;
+        }
+      }
+      return 0;
+    }
+    default:
+      throw new InvalidInputError(`margin prompts needs check, push or pull. Usage: ${PROMPTS_USAGE}`);
+  }
+}
+
+function check(reading: LibraryReading, io: CliIo, quiet = false): number {
+  const { library, problems } = reading;
+  if (problems.length > 0) {
+    io.stderr(
+      `${problems.length} problem${problems.length === 1 ? "" : "s"} in the prompt library:\n${problems.map((line) => `  ${line}`).join("\n")}\n`,
+    );
+    return 1;
+  }
+  if (library.prompts.length === 0) {
+    io.stderr(`No reviewers in ${library.folder}: add a markdown file per reviewer.\n`);
+    return 1;
+  }
+  if (!quiet) {
+    io.stdout(
+      `Prompt library checked: ${library.prompts.length} reviewers, ${library.references.length} reference page${library.references.length === 1 ? "" : "s"}, no problems.\n`,
+    );
+  }
+  return 0;
+}
+
+function describeReport(report: SyncReport, action: "push" | "pull"): string {
+  const counts =
+    action === "push"
+      ? `Created ${report.created}, updated ${report.updated}, left alone ${report.unchanged}.`
+      : `Wrote ${report.created} new file${report.created === 1 ? "" : "s"}, updated ${report.updated}, left ${report.unchanged} unchanged.`;
+  const hint =
+    action === "push"
+      ? `\nThe Prompts database is ${report.store.prompts.url}; set MARGIN_PROMPTS_DATABASE=${report.store.prompts.id.replaceAll("-", "")} for reviews.`
+      : "";
+  return `${report.lines.join("\n")}\n${counts}${hint}\n`;
+}

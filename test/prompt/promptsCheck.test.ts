@@ -1,0 +1,83 @@
+/**
+ * `margin prompts check`: the library passes, and a broken one gets every problem listed with its file
+ * and field, so one run shows all there is to fix.
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../lambda/cli/main.ts";
+import { LIBRARY_FOLDER } from "../support/libraryWorld.ts";
+
+async function check(folder: string) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(["prompts", "check", "--folder", folder], {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    env: {},
+    cwd: join(folder, ".."),
+  });
+  return { code, stdout, stderr };
+}
+
+function library(files: Record<string, string>): string {
+  const folder = join(mkdtempSync(join(tmpdir(), "margin-check-")), "prompts");
+  mkdirSync(join(folder, "references"), { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+  return folder;
+}
+
+describe("margin prompts check", () => {
+  it("passes the library as shipped", async () => {
+    const run = await check(LIBRARY_FOLDER);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Prompt library checked: 7 reviewers, 1 reference page, no problems\./);
+  });
+
+  it("lists every problem with its file and field", async () => {
+    const folder = library({
+      "a.md": "---\ntitle: Broken\nsummary: sometimes\nmodle: gpt-5\nmax_inline_comments: 80\n---\nBody.\n",
+      "b.md": "---\ntitle: plan reviewer\nreference_pages: [Ownership map]\n---\nAlso plans.\n",
+      "c.md": "---\ntitle: Empty\n---\n",
+      "d.md": "No front matter here.\n",
+      "e.md": "---\ntitle: [unclosed\n---\nBody\n",
+      "f.md": "---\ntitle: Plan Reviewer\n---\nReview plans.\n",
+      "references/map.md": "---\ntitle: Team map\n---\nWho owns what.\n",
+    });
+    const run = await check(folder);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("6 problems in the prompt library:");
+    expect(run.stderr).toContain(
+      "prompts/a.md: field max_inline_comments: should be a whole number from 0 to 50; field summary: should be one of: update, new, off; unknown field modle.",
+    );
+    expect(run.stderr).toContain(
+      'prompts/f.md: field title: "Plan Reviewer" is also the title of prompts/b.md',
+    );
+    expect(run.stderr).toContain(
+      'prompts/b.md: field reference_pages: no reference page titled "Ownership map" in prompts/references;',
+    );
+    expect(run.stderr).toContain("prompts/c.md: the body is empty");
+    expect(run.stderr).toContain("prompts/d.md: starts without front matter");
+    expect(run.stderr).toContain("prompts/e.md: the front matter is not valid YAML");
+  });
+
+  it("accepts a Notion page id for a reference page kept only in Notion", async () => {
+    const folder = library({
+      "a.md":
+        "---\ntitle: Plan Reviewer\nreference_pages: [https://www.notion.so/Team-map-0123456789abcdef0123456789abcdef]\n---\nReview plans.\n",
+    });
+    const run = await check(folder);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it("runs in npm test, over the library", async () => {
+    const manifest = await import("../../package.json", { with: { type: "json" } });
+    expect(manifest.default.scripts.test).toBe("node bin/margin.js prompts check && vitest run");
+  });
+});
