@@ -28,13 +28,23 @@ if (sections.has("bundles")) {
 }
 if (sections.has("rereview")) {
   const figures = await measureReReview(300, 20);
-  const saving = 1 - (figures.again.reads + figures.again.writes) / (figures.first.reads + figures.first.writes);
-  console.log(`Notion requests of a review and a re-review of the same unchanged page (${figures.blocks} blocks, 20 discussions)\n`);
+  const saving =
+    1 - (figures.again.reads + figures.again.writes) / (figures.first.reads + figures.first.writes);
+  console.log(
+    `Notion requests of a review and a re-review of the same unchanged page (${figures.blocks} blocks, 20 discussions)\n`,
+  );
   console.log("              reads  of which comment lists  writes  total");
-  for (const [name, count] of [["first review", figures.first], ["re-review", figures.again]] as const) {
-    console.log(`${name.padEnd(13)} ${String(count.reads).padStart(5)} ${String(count.commentLists).padStart(23)} ${String(count.writes).padStart(7)} ${String(count.reads + count.writes).padStart(6)}`);
+  for (const [name, count] of [
+    ["first review", figures.first],
+    ["re-review", figures.again],
+  ] as const) {
+    console.log(
+      `${name.padEnd(13)} ${String(count.reads).padStart(5)} ${String(count.commentLists).padStart(23)} ${String(count.writes).padStart(7)} ${String(count.reads + count.writes).padStart(6)}`,
+    );
   }
-  console.log(`the re-review makes ${(saving * 100).toFixed(0)}% fewer requests: ${((figures.first.reads + figures.first.writes) / 3).toFixed(0)} s against ${((figures.again.reads + figures.again.writes) / 3).toFixed(0)} s at 3 requests per second\n`);
+  console.log(
+    `the re-review makes ${(saving * 100).toFixed(0)}% fewer requests: ${((figures.first.reads + figures.first.writes) / 3).toFixed(0)} s against ${((figures.again.reads + figures.again.writes) / 3).toFixed(0)} s at 3 requests per second\n`,
+  );
 }
 if (!sections.has("reading")) process.exit(0);
 const sizes = values.sizes

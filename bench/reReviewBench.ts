@@ -9,11 +9,9 @@ import { startScriptedModelServer } from "../emulators/llm/ScriptedModelServer.t
 import { idFor } from "../emulators/notion/model/notionIds.ts";
 import { startNotionEmulator } from "../emulators/notion/NotionEmulator.ts";
 import { FileLedger } from "../lambda/ledger/FileLedger.ts";
-import { createLlmProvider } from "../lambda/llm/createLlmProvider.ts";
-import { createNotionClient } from "../lambda/notion/createNotionClient.ts";
-import { NotionClientGateway } from "../lambda/notion/NotionClientGateway.ts";
 import { promptsDatabaseSchema } from "../lambda/prompt/promptProperties.ts";
 import { runReview } from "../lambda/review/runReview.ts";
+import { benchDependencies } from "./benchDependencies.ts";
 import { syntheticDocument } from "./syntheticDocument.ts";
 
 export interface ReReviewFigures {
@@ -23,14 +21,38 @@ export interface ReReviewFigures {
 }
 
 const turn = (calls: Array<[string, Record<string, unknown>]>) => ({
-  choices: [{ finish_reason: "tool_calls", message: { role: "assistant", content: null, tool_calls: calls.map(([name, args], index) => ({ id: `c${index}`, type: "function", function: { name, arguments: JSON.stringify(args) } })) } }],
+  choices: [
+    {
+      finish_reason: "tool_calls",
+      message: {
+        role: "assistant",
+        content: null,
+        tool_calls: calls.map(([name, args], index) => ({
+          id: `c${index}`,
+          type: "function",
+          function: { name, arguments: JSON.stringify(args) },
+        })),
+      },
+    },
+  ],
 });
 
 export async function measureReReview(size: number, threads: number): Promise<ReReviewFigures> {
   const synthetic = syntheticDocument(size, threads);
   const seed = structuredClone(synthetic.seed) as { pages: unknown[]; databases: unknown[] };
-  seed.databases.push({ id: "prompts", parent: { page_id: "home" }, title: "Prompts", properties: promptsDatabaseSchema() });
-  seed.pages.push({ id: "reviewer", parent: { database_id: "prompts" }, title: "RFC Reviewer", properties: { "Reply in threads": { checkbox: false } }, markdown: "Review it." });
+  seed.databases.push({
+    id: "prompts",
+    parent: { page_id: "home" },
+    title: "Prompts",
+    properties: promptsDatabaseSchema(),
+  });
+  seed.pages.push({
+    id: "reviewer",
+    parent: { database_id: "prompts" },
+    title: "RFC Reviewer",
+    properties: { "Reply in threads": { checkbox: false } },
+    markdown: "Review it.",
+  });
   const emulator = await startNotionEmulator({ seed });
   const model = await startScriptedModelServer({
     provider: "openai",
@@ -46,15 +68,14 @@ export async function measureReReview(size: number, threads: number): Promise<Re
   const review = () =>
     runReview(
       { pageId: idFor("doc"), prompt: "RFC Reviewer", promptsDatabase: idFor("prompts") },
-      {
-        notion: new NotionClientGateway(createNotionClient({ token: "bench", baseUrl: emulator.url, throttle: { requestsPerSecond: 1000, burst: 1000, maxConcurrent: 8 } })),
-        provider: async (name) => createLlmProvider(name, { openaiApiKey: "bench", openaiBaseUrl: model.url }),
-        ledger,
-      },
+      { ...benchDependencies(emulator.url, model.url), ledger },
     );
   const counts = () => {
     const endpoints = emulator.counters.snapshot().endpoints;
-    const sum = (filter: (endpoint: string) => boolean) => Object.entries(endpoints).filter(([endpoint]) => filter(endpoint)).reduce((total, [, count]) => total + count.requests, 0);
+    const sum = (filter: (endpoint: string) => boolean) =>
+      Object.entries(endpoints)
+        .filter(([endpoint]) => filter(endpoint))
+        .reduce((total, [, count]) => total + count.requests, 0);
     const result = {
       reads: sum((endpoint) => endpoint.startsWith("GET") || endpoint.endsWith("/query")),
       commentLists: sum((endpoint) => endpoint === "GET /v1/comments"),
@@ -65,10 +86,12 @@ export async function measureReReview(size: number, threads: number): Promise<Re
   };
   try {
     const first = await review();
-    if (first.outcome.kind !== "reviewed") throw new Error(`The first review did not finish: ${JSON.stringify(first.outcome)}`);
+    if (first.outcome.kind !== "reviewed")
+      throw new Error(`The first review did not finish: ${JSON.stringify(first.outcome)}`);
     const firstCounts = counts();
     const again = await review();
-    if (again.outcome.kind !== "reviewed") throw new Error(`The re-review did not finish: ${JSON.stringify(again.outcome)}`);
+    if (again.outcome.kind !== "reviewed")
+      throw new Error(`The re-review did not finish: ${JSON.stringify(again.outcome)}`);
     return { blocks: first.rendered.blocks.size, first: firstCounts, again: counts() };
   } finally {
     await Promise.all([emulator.close(), model.close()]);

@@ -7,7 +7,6 @@
 import { startScriptedModelServer } from "../emulators/llm/ScriptedModelServer.ts";
 import { idFor } from "../emulators/notion/model/notionIds.ts";
 import { startNotionEmulator } from "../emulators/notion/NotionEmulator.ts";
-import { createLlmProvider } from "../lambda/llm/createLlmProvider.ts";
 import { createNotionClient } from "../lambda/notion/createNotionClient.ts";
 import { NotionClientGateway } from "../lambda/notion/NotionClientGateway.ts";
 import { promptsDatabaseSchema } from "../lambda/prompt/promptProperties.ts";
@@ -15,6 +14,7 @@ import { countTokens } from "../lambda/review/countTokens.ts";
 import { flattenBlocks, type ReviewDocument } from "../lambda/review/ReviewDocument.ts";
 import { renderDocument } from "../lambda/review/renderDocument.ts";
 import { runReview } from "../lambda/review/runReview.ts";
+import { benchDependencies } from "./benchDependencies.ts";
 import { syntheticDocument } from "./syntheticDocument.ts";
 
 const RPS = 3;
@@ -128,17 +128,7 @@ async function measureRoundTrips(seed: Record<string, unknown>): Promise<number>
   try {
     const result = await runReview(
       { pageId: idFor("doc"), prompt: "RFC Reviewer", promptsDatabase: idFor("prompts"), dryRun: true },
-      {
-        notion: new NotionClientGateway(
-          createNotionClient({
-            token: "bench",
-            baseUrl: emulator.url,
-            throttle: { requestsPerSecond: 1000, burst: 1000, maxConcurrent: 8 },
-          }),
-        ),
-        provider: async (name) =>
-          createLlmProvider(name, { openaiApiKey: "bench", openaiBaseUrl: model.url }),
-      },
+      { ...benchDependencies(emulator.url, model.url) },
     );
     if (result.outcome.kind !== "dry_run")
       throw new Error(`The benchmark review did not finish: ${JSON.stringify(result.outcome)}`);
