@@ -107,11 +107,15 @@ export class NotionClientGateway implements NotionGateway {
     return { page: { id: page.id, title: titleOf(page), url: page.url, properties }, blocks, threads };
   }
 
-  async loadPrompt(database: string, nameOrId: string): Promise<PromptPage> {
+  async loadPrompt(
+    database: string,
+    nameOrId: string,
+    options: { references?: boolean } = {},
+  ): Promise<PromptPage> {
     const pageId = parseNotionId(nameOrId);
     if (pageId) {
       const page = await this.retrievePage(pageId);
-      return this.toPromptPage(page);
+      return this.toPromptPage(page, options.references ?? true);
     }
     const pages = await this.promptPages(database);
     const wanted = nameOrId.trim().toLowerCase();
@@ -127,7 +131,7 @@ export class NotionClientGateway implements NotionGateway {
         `${found.length} prompts are named "${nameOrId}" in the Prompts database; rename one, or choose by page id (${found.map((page) => page.id).join(", ")}).`,
       );
     }
-    return this.toPromptPage(found[0]!);
+    return this.toPromptPage(found[0]!, options.references ?? true);
   }
 
   async readDiscussion(anchorId: string, commentId: string): Promise<DocumentThread | undefined> {
@@ -441,7 +445,7 @@ export class NotionClientGateway implements NotionGateway {
     return pages;
   }
 
-  private async toPromptPage(page: PageObjectResponse): Promise<PromptPage> {
+  private async toPromptPage(page: PageObjectResponse, withReferences: boolean): Promise<PromptPage> {
     const body = await this.readChildren(page.id);
     const properties: Record<string, PromptProperty> = {};
     for (const [name, value] of Object.entries(page.properties)) {
@@ -464,7 +468,7 @@ export class NotionClientGateway implements NotionGateway {
       url: page.url,
       instructions: blocksToMarkdown(body),
       properties,
-      references: await this.readReferences(referenceIds),
+      references: withReferences ? await this.readReferences(referenceIds) : [],
     };
   }
 

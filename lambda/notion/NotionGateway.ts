@@ -50,8 +50,11 @@ export interface NotionGateway {
    */
   readDocument(pageId: string, reviewerName: string, options?: ReadOptions): Promise<ReviewDocument>;
 
-  /** Finds a prompt in the Prompts database by title (case-insensitive) or by page id or URL. */
-  loadPrompt(database: string, nameOrId: string): Promise<PromptPage>;
+  /**
+   * Finds a prompt in the Prompts database by title (case-insensitive) or by page id or URL, with its
+   * reference pages read unless `references` is false.
+   */
+  loadPrompt(database: string, nameOrId: string, options?: { references?: boolean }): Promise<PromptPage>;
 
   /**
    * The open discussion a comment belongs to, read from the page or block it is on; undefined once the

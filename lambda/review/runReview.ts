@@ -120,7 +120,11 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   const progress = deps.onProgress ?? (() => {});
   const now = deps.now ?? (() => new Date());
   const runId = request.runId ?? randomUUID();
-  const prompt = await deps.notion.loadPrompt(request.promptsDatabase, request.prompt);
+  const referenceTokens = deps.referenceTokens ?? DEFAULT_REFERENCE_TOKENS;
+  // A budget of 0 turns reference pages off: they are not even read.
+  const prompt = await deps.notion.loadPrompt(request.promptsDatabase, request.prompt, {
+    references: referenceTokens > 0,
+  });
   const settings = {
     ...parseReviewSettings(prompt, deps.settingDefaults),
     ...definedOnly(request.overrides),
@@ -141,7 +145,7 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   });
   const renderedTokens = deps.countTokens?.(rendered.text);
   progress({ kind: "document_rendered", tokens: renderedTokens });
-  const references = renderReferences(prompt.references, deps.referenceTokens ?? DEFAULT_REFERENCE_TOKENS);
+  const references = renderReferences(prompt.references, referenceTokens);
   if (prompt.references.length > 0) progress({ kind: "references_rendered", references });
 
   const replyRef = request.replyTo ? rendered.threadRefs.get(request.replyTo.discussionId) : undefined;

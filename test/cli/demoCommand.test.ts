@@ -37,6 +37,9 @@ describe("margin demo", () => {
     expect(run.stdout).toMatch(
       /This is the RFC as the reviewer model reads it: \d+ tokens, \d+ blocks, 1 discussion\./,
     );
+    expect(run.stdout).toMatch(
+      /The RFC Reviewer also reads its reference pages \("Architecture principles"\): \d+ tokens/,
+    );
     expect(run.stdout).toContain("OPENAI_API_KEY");
     expect(run.stdout).toContain("OPENAI_BASE_URL=http://localhost:11434/v1");
   });
@@ -62,5 +65,11 @@ describe("margin demo", () => {
     expect(run.stdout).toContain('b12 "Move all users to the new cluster in one weekend cutover." [posted]');
     expect(run.stdout).toContain("The emulated page now carries 3 comments by the reviewer.");
     expect(model.requests[0]!.body).toMatchObject({ model: "local-model" });
+    // The library's RFC Reviewer, with its Architecture principles page as knowledge.
+    const system = (model.requests[0]!.body as { messages: Array<{ content: string }> }).messages[0]!.content;
+    expect(system).toContain("You review RFCs and design documents");
+    expect(system).toContain('<page title="Architecture principles">');
+    expect(system).toContain("P3. Staged, with a way back.");
+    expect(run.stderr).toMatch(/Reference material: 1 page, about \d+ tokens\./);
   });
 });

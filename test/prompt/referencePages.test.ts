@@ -147,6 +147,29 @@ describe("a reviewer's reference pages", () => {
     expect(run.stderr).toContain('Left out "Team ownership map"');
   });
 
+  it("are turned off, and not even read, with MARGIN_REFERENCE_TOKENS=0", async () => {
+    const current = await startWorld([
+      turnFor("openai", [["finish_review", { summary: "Fine." }]]),
+      turnFor("openai", [["finish_review", { summary: "Fine." }]]),
+    ]);
+    current.emulator.counters.reset();
+    const run = await current.margin(
+      ["review", current.pageId, "--prompt", "RFC Reviewer", "--dry-run"],
+      current.env({ MARGIN_REFERENCE_TOKENS: "0" }),
+    );
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(systemPrompt(current)).not.toContain("<reference-material>");
+    expect(run.stderr).not.toContain("Reference material");
+    const pageReads = () =>
+      current.emulator.counters.snapshot().endpoints["GET /v1/pages/{page_id}"]!.requests;
+    const without = pageReads();
+    current.emulator.counters.reset();
+    await current.margin(["review", current.pageId, "--prompt", "RFC Reviewer", "--dry-run"]);
+    // With a budget, the three linked pages are retrieved as well.
+    expect(pageReads() - without).toBe(3);
+  });
+
   it("that were cut are reported in the worker's log", async () => {
     const current = await startWorld();
     const env = current.env({ MARGIN_REFERENCE_TOKENS: "90" });
