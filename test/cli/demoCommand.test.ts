@@ -3,8 +3,8 @@ import {
   type ScriptedModelServer,
   startScriptedModelServer,
 } from "../../emulators/llm/ScriptedModelServer.ts";
-import { runCli } from "../../lambda/cli/main.ts";
 import { openAiTurn } from "../support/reviewWorld.ts";
+import { runMargin } from "../support/runMargin.ts";
 
 let model: ScriptedModelServer | undefined;
 afterEach(async () => {
@@ -12,16 +12,8 @@ afterEach(async () => {
   model = undefined;
 });
 
-async function demo(env: NodeJS.ProcessEnv) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(["demo"], {
-    stdout: (text) => (stdout += text),
-    stderr: (text) => (stderr += text),
-    env,
-    cwd: "/nonexistent-margin-test-dir",
-  });
-  return { code, stdout, stderr };
+function demo(env: NodeJS.ProcessEnv) {
+  return runMargin(["demo"], env);
 }
 
 describe("margin demo", () => {

@@ -102,17 +102,8 @@ describe("the CDK stack", () => {
         }),
       },
     });
-    const policies = template.findResources("AWS::IAM::Policy");
     const readable = (logicalPrefix: string) =>
-      Object.entries(policies)
-        .filter(([id]) => id.startsWith(logicalPrefix))
-        .flatMap(
-          ([, policy]) =>
-            policy.Properties.PolicyDocument.Statement as Array<{
-              Action: string | string[];
-              Resource: unknown;
-            }>,
-        )
+      policyStatements(logicalPrefix)
         .filter((statement) => [statement.Action].flat().some((action) => action.startsWith("ssm:")))
         .map((statement) => JSON.stringify(statement.Resource));
     const webhook = readable("WebhookFunction").join(" ");
@@ -138,16 +129,7 @@ describe("the CDK stack", () => {
   });
 
   it("lets the webhook only write the ledger and store the Notion webhook token, and the worker read and write the ledger", () => {
-    const statements = (prefix: string) =>
-      Object.entries(template.findResources("AWS::IAM::Policy"))
-        .filter(([id]) => id.startsWith(prefix))
-        .flatMap(
-          ([, policy]) =>
-            policy.Properties.PolicyDocument.Statement as Array<{
-              Action: string | string[];
-              Resource: unknown;
-            }>,
-        );
+    const statements = policyStatements;
     const actions = (prefix: string, service: string) =>
       statements(prefix)
         .flatMap((statement) => [statement.Action].flat())
@@ -191,3 +173,10 @@ describe("the CDK stack", () => {
     });
   });
 });
+
+/** The IAM statements of the policies whose logical ids start with `prefix` (one function's role). */
+function policyStatements(prefix: string): Array<{ Action: string | string[]; Resource: unknown }> {
+  return Object.entries(template.findResources("AWS::IAM::Policy"))
+    .filter(([id]) => id.startsWith(prefix))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+}

@@ -5,7 +5,7 @@ import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { createWebhookHandler } from "../../lambda/handlers/webhookHandler.ts";
 import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
 import { AwsWorld, functionUrlEvent, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
-import { ReviewWorld, textOf, turnFor } from "../support/reviewWorld.ts";
+import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
 
 const TOKEN = "secret_verification_token_from_notion";
 
@@ -38,16 +38,7 @@ async function reviewedPage(script: Parameters<typeof turnFor>[1][], env: Record
     aws.env(review, env),
     new Logger({ logLevel: process.env.DEBUG_MARGIN ? "INFO" : "SILENT" }),
   );
-  const job = {
-    version: 1,
-    kind: "review",
-    pageId: review.pageId,
-    promptId: idFor("rfc-reviewer"),
-    promptTitle: "RFC Reviewer",
-    eventId: "automation-1",
-    correlationId: "c1",
-    queuedAt: new Date().toISOString(),
-  };
+  const job = reviewJob(review.pageId, { eventId: "automation-1", correlationId: "c1" });
   await worker(sqsEvent([{ body: job, groupId: review.pageId }]), lambdaContext());
   const verification = await webhook(
     functionUrlEvent({ path: "/events", body: JSON.stringify({ verification_token: TOKEN }) }),
@@ -131,17 +122,13 @@ describe("conversations with the reviewer", () => {
     const again = await event(reply, person("bo"));
 
     expect(delivered).toEqual({ status: 200, body: { queued: [{ page: world.pageId, comment: reply.id }] } });
-    const thread = world.emulator.control
-      .state()
-      .comments.filter(
-        (comment: { discussion_id: string }) => comment.discussion_id === reviewerComment.discussion_id,
-      );
+    const thread = world.discussion(reviewerComment.discussion_id);
     expect(thread.map(textOf)).toEqual([
       "Critical: What is the rollback?",
       "We can roll back per shard. Is that enough?",
       "Per shard is enough if each shard can be moved back on its own.",
     ]);
-    expect(thread[2].display_name.resolved_name).toBe("RFC Reviewer");
+    expect(thread[2]!.display_name.resolved_name).toBe("RFC Reviewer");
     expect(again.body).toEqual({ ignored: "This event was already taken." });
     expect(queues.queued()).toEqual([]);
     expect(world.model.requests).toHaveLength(2);
@@ -160,11 +147,7 @@ describe("conversations with the reviewer", () => {
     await event(question, person("ana"));
     await work();
 
-    const thread = world.emulator.control
-      .state()
-      .comments.filter(
-        (comment: { discussion_id: string }) => comment.discussion_id === question.discussion_id,
-      );
+    const thread = world.discussion(question.discussion_id);
     expect(thread.map(textOf)).toEqual([
       "@RFC Reviewer how slow counts as slow here?",
       "Slow means a 2.4 s p95; say so in the doc.",
@@ -230,11 +213,7 @@ describe("conversations with the reviewer", () => {
     await work();
 
     expect(delivered.status).toBe(200);
-    const thread = world.emulator.control
-      .state()
-      .comments.filter(
-        (comment: { discussion_id: string }) => comment.discussion_id === reviewerComment.discussion_id,
-      );
+    const thread = world.discussion(reviewerComment.discussion_id);
     expect(thread.map(textOf)).toEqual([
       "Critical: What is the rollback?",
       "Per shard?",

@@ -16,7 +16,7 @@ import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
 import { NotionClientGateway } from "../../lambda/notion/NotionClientGateway.ts";
 import { publishRun } from "../../lambda/review/publishReview.ts";
 import { AwsWorld, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
-import { ReviewWorld, textOf, turnFor } from "../support/reviewWorld.ts";
+import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 let review: ReviewWorld | undefined;
@@ -74,16 +74,7 @@ describe("exactly-once publishing", () => {
       ],
     });
     aws = await AwsWorld.start(review);
-    const job = {
-      version: 1,
-      kind: "review",
-      pageId: review.pageId,
-      promptId: idFor("rfc-reviewer"),
-      promptTitle: "RFC Reviewer",
-      eventId: "automation-9",
-      correlationId: "c9",
-      queuedAt: new Date().toISOString(),
-    };
+    const job = reviewJob(review.pageId, { eventId: "automation-9", correlationId: "c9" });
     const event = sqsEvent([{ body: job, groupId: review.pageId }]);
     const bundle = await workerBundle();
     const world = review;
@@ -171,16 +162,7 @@ describe("exactly-once publishing", () => {
     });
     aws = await AwsWorld.start(review);
     const worker = createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" }));
-    const job = {
-      version: 1,
-      kind: "review",
-      pageId: review.pageId,
-      promptId: idFor("rfc-reviewer"),
-      promptTitle: "RFC Reviewer",
-      eventId: "automation-10",
-      correlationId: "c10",
-      queuedAt: new Date().toISOString(),
-    };
+    const job = reviewJob(review.pageId, { eventId: "automation-10", correlationId: "c10" });
 
     await worker(sqsEvent([{ body: job, groupId: review.pageId }]), lambdaContext());
     const again = await worker(sqsEvent([{ body: job, groupId: review.pageId }]), lambdaContext());

@@ -11,10 +11,10 @@ import type { Client } from "@notionhq/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import type { NotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
-import { runCli } from "../../lambda/cli/main.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
 import { promptsDatabaseSchema } from "../../lambda/prompt/promptProperties.ts";
 import { emptyWorkspace, LIBRARY_FOLDER, LIBRARY_TOKEN, startWorkspace } from "../support/libraryWorld.ts";
+import { runMargin } from "../support/runMargin.ts";
 
 const HOME = idFor("home");
 let notion: NotionEmulator | undefined;
@@ -34,20 +34,12 @@ function emptyFolder(): string {
   return join(mkdtempSync(join(tmpdir(), "margin-library-")), "prompts");
 }
 
-async function prompts(args: string[], env: NodeJS.ProcessEnv = {}) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(["prompts", ...args], {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: { NOTION_TOKEN: LIBRARY_TOKEN, NOTION_BASE_URL: notion!.url, MARGIN_NOTION_RPS: "200", ...env },
-    cwd: tmpdir(),
-  });
-  return { code, stdout, stderr };
+function prompts(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runMargin(
+    ["prompts", ...args],
+    { NOTION_TOKEN: LIBRARY_TOKEN, NOTION_BASE_URL: notion!.url, MARGIN_NOTION_RPS: "200", ...env },
+    tmpdir(),
+  );
 }
 
 /** Requests that change something in Notion, by endpoint. */

@@ -6,23 +6,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../lambda/cli/main.ts";
 import { LIBRARY_FOLDER } from "../support/libraryWorld.ts";
+import { runMargin } from "../support/runMargin.ts";
 
-async function check(folder: string) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(["prompts", "check", "--folder", folder], {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {},
-    cwd: join(folder, ".."),
-  });
-  return { code, stdout, stderr };
+function check(folder: string) {
+  return runMargin(["prompts", "check", "--folder", folder], {}, join(folder, ".."));
 }
 
 function library(files: Record<string, string>): string {

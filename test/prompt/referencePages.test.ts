@@ -13,7 +13,7 @@ import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
 import { NotionClientGateway } from "../../lambda/notion/NotionClientGateway.ts";
 import { consoleLog } from "../../lambda/observability/ConsoleLog.ts";
 import { runReviewJob } from "../../lambda/worker/runReviewJob.ts";
-import { ReviewWorld, TOKEN, turnFor } from "../support/reviewWorld.ts";
+import { ReviewWorld, reviewJob, TOKEN, turnFor } from "../support/reviewWorld.ts";
 
 const PRINCIPLES = [
   "## Ownership",
@@ -183,20 +183,7 @@ describe("a reviewer's reference pages", () => {
       )
     )();
 
-    const outcome = await runReviewJob(
-      {
-        version: 1,
-        kind: "review",
-        pageId: current.pageId,
-        promptId: idFor("rfc-reviewer"),
-        promptTitle: "RFC Reviewer",
-        eventId: "event-1",
-        correlationId: "correlation-1",
-        queuedAt: new Date().toISOString(),
-      },
-      1,
-      deps,
-    );
+    const outcome = await runReviewJob(reviewJob(current.pageId), 1, deps);
 
     expect(outcome.kind).toBe("reviewed");
     const warning = lines.find((line) => line.includes("WARN Reference material incomplete"));

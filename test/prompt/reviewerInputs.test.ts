@@ -12,7 +12,7 @@ import {
 } from "../../emulators/llm/ScriptedModelServer.ts";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import type { NotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
-import { runCli } from "../../lambda/cli/main.ts";
+
 import { readPromptLibrary } from "../../lambda/prompt/PromptLibrary.ts";
 import { countTokens } from "../../lambda/review/countTokens.ts";
 import { expectGolden } from "../support/golden.ts";
@@ -24,6 +24,7 @@ import {
   startWorkspace,
 } from "../support/libraryWorld.ts";
 import { openAiTurn } from "../support/reviewWorld.ts";
+import { runMargin } from "../support/runMargin.ts";
 
 /**
  * The most a reviewer's whole first-review input may take on its sample document (o200k tokens: fixed
@@ -97,24 +98,15 @@ describe("each reviewer's model input on a sample document of its type", () => {
   );
 });
 
-async function review(pageId: string, prompt: string) {
-  let stderr = "";
-  const code = await runCli(["review", pageId, "--prompt", prompt, "--dry-run"], {
-    stdout: () => {},
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {
-      NOTION_TOKEN: LIBRARY_TOKEN,
-      NOTION_BASE_URL: notion.url,
-      MARGIN_PROMPTS_DATABASE: idFor("prompts"),
-      MARGIN_NOTION_RPS: "200",
-      OPENAI_API_KEY: "sk-test-key",
-      OPENAI_BASE_URL: model.url,
-      MARGIN_PROVIDER: "openai",
-      MARGIN_MODEL: "test-model",
-    },
-    cwd: "/nonexistent-margin-test-dir",
+function review(pageId: string, prompt: string) {
+  return runMargin(["review", pageId, "--prompt", prompt, "--dry-run"], {
+    NOTION_TOKEN: LIBRARY_TOKEN,
+    NOTION_BASE_URL: notion.url,
+    MARGIN_PROMPTS_DATABASE: idFor("prompts"),
+    MARGIN_NOTION_RPS: "200",
+    OPENAI_API_KEY: "sk-test-key",
+    OPENAI_BASE_URL: model.url,
+    MARGIN_PROVIDER: "openai",
+    MARGIN_MODEL: "test-model",
   });
-  return { code, stderr };
 }

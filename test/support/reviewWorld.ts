@@ -14,13 +14,15 @@ import {
 } from "../../emulators/llm/ScriptedModelServer.ts";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { type NotionEmulator, startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
-import { runCli } from "../../lambda/cli/main.ts";
 import {
   type PromptSettingKey,
   type PromptSettingValue,
   promptsDatabaseSchema,
   toPropertyValues,
 } from "../../lambda/prompt/promptProperties.ts";
+
+import type { ReviewJob } from "../../lambda/queue/ReviewJob.ts";
+import { type MarginRun, runMargin } from "./runMargin.ts";
 
 export const TOKEN = "ntn_world_token";
 
@@ -111,23 +113,15 @@ export class ReviewWorld {
   }
 
   /** Runs `margin` in this process with the world's environment. */
-  async margin(
-    args: string[],
-    env: NodeJS.ProcessEnv = this.env(),
-  ): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = "";
-    let stderr = "";
-    const code = await runCli(args, {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-      env,
-      cwd: "/nonexistent-margin-test-dir",
-    });
-    return { code, stdout, stderr };
+  margin(args: string[], env: NodeJS.ProcessEnv = this.env()): Promise<MarginRun> {
+    return runMargin(args, env);
+  }
+
+  /** Every comment of one discussion, oldest first, as the emulator holds them. */
+  discussion(discussionId: string): ReturnType<ReviewWorld["botComments"]> {
+    return this.emulator.control
+      .state()
+      .comments.filter((comment: { discussion_id: string }) => comment.discussion_id === discussionId);
   }
 
   /** Comments the integration posted, as the emulator holds them. */
@@ -306,4 +300,19 @@ export function turnFor(
   calls: Array<[name: string, args: Record<string, unknown>]>,
 ): ScriptEntry {
   return provider === "openai" ? openAiTurn(calls) : anthropicTurn(calls);
+}
+
+/** A queued review of `page` (a seed name or id) by the RFC Reviewer, as the webhook would queue it. */
+export function reviewJob(page: string, overrides: Partial<ReviewJob> = {}): ReviewJob {
+  return {
+    version: 1,
+    kind: "review",
+    pageId: idFor(page),
+    promptId: idFor("rfc-reviewer"),
+    promptTitle: "RFC Reviewer",
+    eventId: `event-${page}`,
+    correlationId: `correlation-${page}`,
+    queuedAt: new Date().toISOString(),
+    ...overrides,
+  };
 }

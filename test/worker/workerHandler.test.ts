@@ -2,9 +2,8 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
-import type { ReviewJob } from "../../lambda/queue/ReviewJob.ts";
 import { AwsWorld, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
-import { ReviewWorld, textOf, turnFor, type WorldOptions } from "../support/reviewWorld.ts";
+import { ReviewWorld, reviewJob, textOf, turnFor, type WorldOptions } from "../support/reviewWorld.ts";
 
 let review: ReviewWorld | undefined;
 let aws: AwsWorld | undefined;
@@ -18,20 +17,6 @@ async function start(options: Omit<WorldOptions, "provider"> & { provider?: "ope
   review = await ReviewWorld.start({ provider: "openai", statusProperties: true, ...options });
   aws = await AwsWorld.start(review);
   return { review, aws, handler: createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" })) };
-}
-
-function job(page: string, overrides: Partial<ReviewJob> = {}): ReviewJob {
-  return {
-    version: 1,
-    kind: "review",
-    pageId: idFor(page),
-    promptId: idFor("rfc-reviewer"),
-    promptTitle: "RFC Reviewer",
-    eventId: `event-${page}`,
-    correlationId: `correlation-${page}`,
-    queuedAt: "2026-11-22T10:00:00.000Z",
-    ...overrides,
-  };
 }
 
 function pageProperty(world: ReviewWorld, page: string, name: string): unknown {
@@ -53,7 +38,7 @@ describe("the worker function", () => {
     const { review, handler } = await start({ script: [finish] });
 
     const response = await handler(
-      sqsEvent([{ body: job("doc-2"), groupId: idFor("doc-2") }]),
+      sqsEvent([{ body: reviewJob("doc-2"), groupId: idFor("doc-2") }]),
       lambdaContext(),
     );
 
@@ -72,8 +57,8 @@ describe("the worker function", () => {
 
     const response = await handler(
       sqsEvent([
-        { body: job("doc"), groupId: idFor("doc"), messageId: "first" },
-        { body: job("doc-2"), groupId: idFor("doc-2"), messageId: "second" },
+        { body: reviewJob("doc"), groupId: idFor("doc"), messageId: "first" },
+        { body: reviewJob("doc-2"), groupId: idFor("doc-2"), messageId: "second" },
       ]),
       lambdaContext(),
     );
@@ -89,7 +74,10 @@ describe("the worker function", () => {
       promptProperties: { Summary: { select: { name: "sometimes" } } },
     });
 
-    const response = await handler(sqsEvent([{ body: job("doc"), groupId: idFor("doc") }]), lambdaContext());
+    const response = await handler(
+      sqsEvent([{ body: reviewJob("doc"), groupId: idFor("doc") }]),
+      lambdaContext(),
+    );
 
     expect(response).toEqual({ batchItemFailures: [] });
     const comments = review.botComments();
@@ -106,7 +94,7 @@ describe("the worker function", () => {
     const { review, handler } = await start({ script: [serverError, serverError, serverError] });
 
     const response = await handler(
-      sqsEvent([{ body: job("doc"), groupId: idFor("doc"), receiveCount: 3 }]),
+      sqsEvent([{ body: reviewJob("doc"), groupId: idFor("doc"), receiveCount: 3 }]),
       lambdaContext(),
     );
 
@@ -142,7 +130,7 @@ describe("the worker function", () => {
         aws!.env(review!),
         new Logger({ serviceName: "margin-worker", logLevel: "INFO" }),
       );
-      await logged(sqsEvent([{ body: job("doc-2"), groupId: idFor("doc-2") }]), lambdaContext());
+      await logged(sqsEvent([{ body: reviewJob("doc-2"), groupId: idFor("doc-2") }]), lambdaContext());
     } finally {
       process.stdout.write = write;
     }
