@@ -7,12 +7,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
-import { buildReviewDependencies } from "../config/buildReviewDependencies.ts";
+import { buildReviewDependencies, connectNotion } from "../config/buildReviewDependencies.ts";
 import { type MarginConfig, readConfig } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { FileLedger } from "../ledger/FileLedger.ts";
-import { createNotionClient } from "../notion/createNotionClient.ts";
-import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
 import type { ProviderName } from "../prompt/reviewSettings.ts";
 import { countTokens } from "../review/countTokens.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
@@ -39,16 +37,11 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
       // The emulator has no rate limit worth respecting; the demo should not wait on one.
       MARGIN_NOTION_RPS: 100,
     };
+    const secrets = new EnvironmentSecrets({ ...io.env, NOTION_TOKEN: DEMO_TOKEN });
     // The emulated workspace lives as long as this process: so does the reviewer's memory of it.
     const ledger = new FileLedger(join(mkdtempSync(join(tmpdir(), "margin-demo-")), "ledger.json"));
     if (!provider) {
-      const notion = new NotionClientGateway(
-        createNotionClient({
-          token: DEMO_TOKEN,
-          baseUrl: emulator.url,
-          throttle: { requestsPerSecond: 100, burst: 100 },
-        }),
-      );
+      const { gateway: notion } = await connectNotion(demoConfig, secrets);
       const rendered = renderDocument(await notion.readDocument(DEMO_IDS.rfc, "RFC Reviewer"));
       const prompt = await notion.loadPrompt(DEMO_IDS.promptsDatabase, DEMO_IDS.reviewerPrompt);
       const references = renderReferences(prompt.references, demoConfig.MARGIN_REFERENCE_TOKENS);
@@ -78,11 +71,7 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
         promptsDatabase: DEMO_IDS.promptsDatabase,
         overrides: { provider },
       },
-      await buildReviewDependencies(
-        demoConfig,
-        new EnvironmentSecrets({ ...io.env, NOTION_TOKEN: DEMO_TOKEN }),
-        { countTokens, onProgress: progressTo(io), ledger },
-      ),
+      await buildReviewDependencies(demoConfig, secrets, { countTokens, onProgress: progressTo(io), ledger }),
     );
     io.stdout(reviewAsText(result));
     if (result.outcome.kind !== "reviewed") {

@@ -10,8 +10,10 @@
 import {
   APIErrorCode,
   APIResponseError,
+  type BlockObjectResponse,
   type Client,
   type DataSourceObjectResponse,
+  isFullBlock,
   isFullDatabase,
   isFullDataSource,
   isFullPage,
@@ -56,6 +58,8 @@ interface Source {
   dataSourceId: string;
   url: string;
   schema: Schema;
+  /** The page the database sits on, if it sits on one. */
+  parentPageId?: string;
 }
 
 export class NotionPromptStore implements PromptStore {
@@ -69,7 +73,7 @@ export class NotionPromptStore implements PromptStore {
 
   async open(location: StoreLocation, prepare: boolean): Promise<OpenedStore> {
     const changes: string[] = [];
-    const parent = location.parent === undefined ? undefined : pageIdOf(location.parent, "--parent");
+    const parent = location.parent === undefined ? undefined : idOf(location.parent, "--parent");
     let prompts: Source | undefined;
     if (location.database !== undefined) {
       prompts = await this.source(idOf(location.database, "the Prompts database"));
@@ -94,7 +98,12 @@ export class NotionPromptStore implements PromptStore {
       this.references = await this.referencesSource(relation.relation.data_source_id);
     } else if (prepare) {
       // The references database comes first: a new Prompts database is created with its relation.
-      const home = parent ?? (await this.parentPage(prompts!.databaseId));
+      const home = parent ?? prompts?.parentPageId;
+      if (!home) {
+        throw new ConfigurationError(
+          `The Prompts database is not on a page, so Margin cannot put the ${REFERENCES_DATABASE_TITLE} database next to it; give --parent <page id or URL>.`,
+        );
+      }
       const found = await this.childDatabase(home, REFERENCES_DATABASE_TITLE);
       if (found) this.references = await this.source(found);
       else {
@@ -156,8 +165,8 @@ export class NotionPromptStore implements PromptStore {
     }
     if (page.body === undefined) return;
     // The new body is written after the old one is gone: a run cut short leaves a page a second push mends.
-    for (const node of await this.reader.readTree(id))
-      await this.notion.blocks.delete({ block_id: node.block.id });
+    for (const block of await this.topLevelBlocks(id))
+      await this.notion.blocks.delete({ block_id: block.id });
     await this.append(id, markdownToBlocks(page.body));
   }
 
@@ -275,6 +284,7 @@ export class NotionPromptStore implements PromptStore {
       dataSourceId: dataSource.id,
       url: database.url,
       schema: dataSource.properties,
+      parentPageId: database.parent.type === "page_id" ? database.parent.page_id : undefined,
     };
   }
 
@@ -367,10 +377,21 @@ export class NotionPromptStore implements PromptStore {
     return added;
   }
 
+  /** A page's own blocks, without reading what is nested in them. */
+  private async topLevelBlocks(pageId: string): Promise<BlockObjectResponse[]> {
+    const blocks: BlockObjectResponse[] = [];
+    for await (const block of iteratePaginatedAPI(
+      (args: Parameters<Client["blocks"]["children"]["list"]>[0]) => this.notion.blocks.children.list(args),
+      { block_id: pageId, page_size: 100 },
+    )) {
+      if (isFullBlock(block)) blocks.push(block);
+    }
+    return blocks;
+  }
+
   /** The id of a database on a page with this title (there is no search by parent, so its blocks are read). */
   private async childDatabase(pageId: string, title: string): Promise<string | undefined> {
-    for (const node of await this.reader.readTree(pageId)) {
-      const block = node.block;
+    for (const block of await this.topLevelBlocks(pageId)) {
       if (
         block.type === "child_database" &&
         block.child_database.title.trim().toLowerCase() === title.toLowerCase()
@@ -378,14 +399,6 @@ export class NotionPromptStore implements PromptStore {
         return block.id;
     }
     return undefined;
-  }
-
-  private async parentPage(databaseId: string): Promise<string> {
-    const database = await this.notion.databases.retrieve({ database_id: databaseId });
-    if (isFullDatabase(database) && database.parent.type === "page_id") return database.parent.page_id;
-    throw new ConfigurationError(
-      `The Prompts database is not on a page, so Margin cannot put the ${REFERENCES_DATABASE_TITLE} database next to it; give --parent <page id or URL>.`,
-    );
   }
 }
 
@@ -440,8 +453,4 @@ function idOf(value: string, what: string): string {
   const id = parseNotionId(value);
   if (!id) throw new ConfigurationError(`${what} should be a Notion id or URL, not "${value}".`);
   return id;
-}
-
-function pageIdOf(value: string, flag: string): string {
-  return idOf(value, flag);
 }
