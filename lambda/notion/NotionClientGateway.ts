@@ -60,6 +60,8 @@ export class NotionClientGateway implements NotionGateway {
   private readonly userNames = new Map<string, Promise<string>>();
   private readonly pageTitles = new Map<string, Promise<string>>();
   private readonly syncedOriginals = new Map<string, Promise<ReadBlock[] | undefined>>();
+  /** Which review properties each page read so far has (property types do not change within a run). */
+  private readonly reviewProperties = new Map<string, ReviewProperties>();
 
   private readonly limit: ConcurrencyLimit;
 
@@ -152,16 +154,14 @@ export class NotionClientGateway implements NotionGateway {
   }
 
   async setReviewStatus(pageId: string, status: ReviewStatus, reviewedOn?: string): Promise<boolean> {
-    const page = await this.retrievePage(pageId);
-    const statusProperty = page.properties[REVIEW_STATUS_PROPERTY];
-    if (!statusProperty || (statusProperty.type !== "select" && statusProperty.type !== "status"))
-      return false;
+    // A job sets the status two or three times: the page's properties are looked up once.
+    const shape = this.reviewProperties.get(pageId) ?? reviewPropertiesOf(await this.retrievePage(pageId));
+    if (!shape.status) return false;
     const properties: Record<string, unknown> = {
       [REVIEW_STATUS_PROPERTY]:
-        statusProperty.type === "select" ? { select: { name: status } } : { status: { name: status } },
+        shape.status === "select" ? { select: { name: status } } : { status: { name: status } },
     };
-    const dateProperty = page.properties[LAST_REVIEWED_PROPERTY];
-    if (reviewedOn && dateProperty?.type === "date")
+    if (reviewedOn && shape.lastReviewed)
       properties[LAST_REVIEWED_PROPERTY] = { date: { start: reviewedOn } };
     await this.request(() =>
       this.notion.pages.update({
@@ -243,6 +243,7 @@ export class NotionClientGateway implements NotionGateway {
       throw new NotionAccessError(
         `Notion returned only part of page ${pageId}; share the page with the integration.`,
       );
+    this.reviewProperties.set(page.id, reviewPropertiesOf(page));
     return page;
   }
 
@@ -563,6 +564,19 @@ export class NotionClientGateway implements NotionGateway {
       throw error;
     }
   }
+}
+
+interface ReviewProperties {
+  status?: "select" | "status";
+  lastReviewed: boolean;
+}
+
+function reviewPropertiesOf(page: PageObjectResponse): ReviewProperties {
+  const status = page.properties[REVIEW_STATUS_PROPERTY]?.type;
+  return {
+    status: status === "select" || status === "status" ? status : undefined,
+    lastReviewed: page.properties[LAST_REVIEWED_PROPERTY]?.type === "date",
+  };
 }
 
 function flatten(nodes: ReadBlock[]): ReadBlock[] {
