@@ -3,6 +3,7 @@
  */
 import type { ReferenceMaterial } from "../review/renderReferences.ts";
 import type { ProgressEvent } from "../review/runReview.ts";
+import { describeUsage } from "./describeUsage.ts";
 
 export function describeProgress(event: ProgressEvent): string | undefined {
   switch (event.kind) {
@@ -17,7 +18,9 @@ export function describeProgress(event: ProgressEvent): string | undefined {
     case "references_rendered":
       return describeReferences(event.references);
     case "round_trip":
-      return `Model round trip ${event.turn}: ${event.usage.inputTokens.toLocaleString("en-US")} tokens in (${event.usage.cachedInputTokens.toLocaleString("en-US")} cached), ${event.usage.outputTokens.toLocaleString("en-US")} out so far.`;
+      return `Model round trip ${event.turn}, so far: ${describeUsage(event.usage)}.`;
+    case "context_unknown":
+      return `The input is about ${event.estimatedTokens.toLocaleString("en-US")} tokens. A local server with a default context (Ollama's is ${event.typicalContextTokens.toLocaleString("en-US")} tokens on a small GPU) cuts it from the front without a word, losing the instructions: raise its context (OLLAMA_CONTEXT_LENGTH) and set MARGIN_CONTEXT_TOKENS to match, so Margin can check.`;
     case "posted":
       return undefined;
   }

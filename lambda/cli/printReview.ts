@@ -3,9 +3,11 @@
  * block, the replies with their discussion, the summary, what was left out and why, and the usage.
  */
 
+import { usageFields } from "../observability/usageFields.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
 import type { PublishItem } from "../review/publishReview.ts";
 import type { ReviewResult } from "../review/runReview.ts";
+import { describeUsage } from "./describeUsage.ts";
 
 export function reviewAsJson(result: ReviewResult): Record<string, unknown> {
   const posted = postedIds(result);
@@ -43,7 +45,7 @@ export function reviewAsJson(result: ReviewResult): Record<string, unknown> {
       ? { item: describeItem(result.publish.failed.item), error: result.publish.failed.error }
       : null,
     notPosted: (result.publish?.notAttempted ?? []).map(describeItem),
-    usage: result.usage,
+    usage: usageFields(result.settings.model, result.usage),
     roundTrips: result.roundTrips,
     renderedTokens: result.renderedTokens ?? null,
   };
@@ -91,10 +93,9 @@ export function reviewAsText(result: ReviewResult): string {
     );
     for (const item of result.publish.notAttempted) lines.push(`  Not attempted: ${describeItem(item)}`);
   }
-  const usage = result.usage;
   lines.push(
     "",
-    `${result.roundTrips} model round trip${result.roundTrips === 1 ? "" : "s"} · ${usage.inputTokens.toLocaleString("en-US")} input tokens (${usage.cachedInputTokens.toLocaleString("en-US")} cached) · ${usage.outputTokens.toLocaleString("en-US")} output tokens`,
+    `${result.roundTrips} model round trip${result.roundTrips === 1 ? "" : "s"} · ${describeUsage(result.usage, result.settings.model)}`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -1,7 +1,8 @@
 /**
  * `margin prompts check | push | pull`: the prompt library in `prompts/` as Notion pages.
- * - check: validates every file (front matter, titles, bodies, reference pages); each problem with its file
- *   and field. `npm test` runs it.
+ * - check: validates every file (front matter, titles, bodies, reference pages) and every setting against
+ *   the model the reviewer runs on (or the one given with --provider and --model); each problem with its
+ *   file and field. `npm test` runs it.
  * - push: creates the Prompts database (with --parent) or completes an existing one, and upserts every
  *   reference page and reviewer by title. A second push changes nothing.
  * - pull: writes the Notion pages back to files, so edits made in Notion can be versioned.
@@ -12,12 +13,15 @@ import { connectNotion } from "../config/buildReviewDependencies.ts";
 import { readConfig } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
+import { isCompatibleServer, openAiApiFor } from "../llm/modelCapabilities.ts";
 import { NotionPromptStore } from "../notion/NotionPromptStore.ts";
+import { libraryModelProblems } from "../prompt/libraryModelProblems.ts";
 import { type LibraryReading, readPromptLibrary } from "../prompt/PromptLibrary.ts";
+import { PROVIDERS, type ProviderName } from "../prompt/reviewSettings.ts";
 import { pullPrompts, pushPrompts, type SyncReport } from "../prompt/syncPrompts.ts";
 import type { CliIo } from "./CliIo.ts";
 
-export const PROMPTS_USAGE = `margin prompts check [--folder prompts]
+export const PROMPTS_USAGE = `margin prompts check [--folder prompts] [--provider openai|anthropic|bedrock] [--model <model>]
   margin prompts push [--parent <page id or URL>] [--database <id or URL>] [--folder prompts]
   margin prompts pull [--database <id or URL>] [--folder prompts]`;
 
@@ -30,12 +34,31 @@ export async function promptsCommand(argv: string[], io: CliIo): Promise<number>
       folder: { type: "string", default: "prompts" },
       parent: { type: "string" },
       database: { type: "string" },
+      provider: { type: "string" },
+      model: { type: "string" },
     },
   });
   if (positionals.length > 0)
     throw new InvalidInputError(`Unexpected argument "${positionals[0]}". Usage: ${PROMPTS_USAGE}`);
   const folder = resolve(io.cwd, values.folder);
   const reading = readPromptLibrary(folder, io.cwd);
+  const provider = values.provider?.trim().toLowerCase();
+  if (provider !== undefined && !(PROVIDERS as readonly string[]).includes(provider))
+    throw new InvalidInputError(`--provider should be ${PROVIDERS.join(", ")}. Usage: ${PROMPTS_USAGE}`);
+  const config = readConfig(io.env);
+  reading.problems.push(
+    ...libraryModelProblems(reading.library.prompts, {
+      defaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL },
+      overrides: { provider: provider as ProviderName | undefined, model: values.model?.trim() || undefined },
+      openai: {
+        openaiApi: openAiApiFor({
+          openaiApi: config.MARGIN_OPENAI_API,
+          openaiBaseUrl: config.OPENAI_BASE_URL,
+        }),
+        compatibleServer: isCompatibleServer(config.OPENAI_BASE_URL),
+      },
+    }),
+  );
   switch (action) {
     case "check":
       return check(reading, io);
@@ -49,7 +72,6 @@ export async function promptsCommand(argv: string[], io: CliIo): Promise<number>
         throw new InvalidInputError(
           "pull reads an existing Prompts database: give --database, not --parent.",
         );
-      const config = readConfig(io.env);
       const { client, gateway } = await connectNotion(config, new EnvironmentSecrets(io.env));
       const store = new NotionPromptStore(client, gateway);
       const location = {

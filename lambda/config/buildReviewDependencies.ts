@@ -5,6 +5,7 @@
 import type { Client } from "@notionhq/client";
 import { createLlmProvider } from "../llm/createLlmProvider.ts";
 import type { LlmProvider } from "../llm/LlmProvider.ts";
+import { isCompatibleServer } from "../llm/modelCapabilities.ts";
 import { createNotionClient } from "../notion/createNotionClient.ts";
 import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
 import type { ProviderName } from "../prompt/reviewSettings.ts";
@@ -38,8 +39,10 @@ export async function buildReviewDependencies(
             openaiBaseUrl: config.OPENAI_BASE_URL,
             anthropicApiKey:
               name === "anthropic" ? await requireSecret(secrets, "anthropicApiKey") : undefined,
+            openaiApi: config.MARGIN_OPENAI_API,
             anthropicBaseUrl: config.ANTHROPIC_BASE_URL,
             bedrockRegion: config.BEDROCK_REGION ?? config.AWS_REGION,
+            bedrockBaseUrl: config.ANTHROPIC_BEDROCK_BASE_URL,
           }))();
         providers.set(name, provider);
         provider.catch(() => providers.delete(name));
@@ -48,6 +51,9 @@ export async function buildReviewDependencies(
     },
     settingDefaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL },
     maxTurns: config.MARGIN_MAX_TURNS,
+    contextTokens: config.MARGIN_CONTEXT_TOKENS,
+    compatibleServer: isCompatibleServer(config.OPENAI_BASE_URL),
+    secretValues: () => secrets.known(),
     referenceTokens: config.MARGIN_REFERENCE_TOKENS,
     fullScanAfterHours: config.MARGIN_FULL_SCAN_HOURS,
     ...wiring,

@@ -48,8 +48,18 @@ const configSchema = z.object({
     .number()
     .int("MARGIN_MAX_TURNS should be a whole number")
     .min(1)
-    .max(10)
+    .max(60)
     .optional(),
+  MARGIN_OPENAI_API: z.preprocess(
+    (value) => (typeof value === "string" ? value.trim().toLowerCase() : value),
+    z.enum(["responses", "chat"], "MARGIN_OPENAI_API should be responses or chat").optional(),
+  ),
+  MARGIN_CONTEXT_TOKENS: z.coerce
+    .number()
+    .int("MARGIN_CONTEXT_TOKENS should be a whole number of tokens, such as 32768")
+    .min(1_024)
+    .optional(),
+  ANTHROPIC_BEDROCK_BASE_URL: url("ANTHROPIC_BEDROCK_BASE_URL"),
   // The service
   MARGIN_QUEUE_URL: url("MARGIN_QUEUE_URL"),
   MARGIN_MAX_ATTEMPTS: z.coerce

@@ -20,7 +20,17 @@ export interface Secrets {
   put?(name: SecretName, value: string): Promise<void>;
   /** Where the secret is set, for messages: a variable or a parameter name, never the value. */
   where(name: SecretName): string;
+  /** Every secret value this process holds, so what it writes can be checked for them. */
+  known(): string[];
 }
+
+const SECRET_NAMES: SecretName[] = [
+  "notionToken",
+  "openaiApiKey",
+  "anthropicApiKey",
+  "webhookSecret",
+  "notionWebhookToken",
+];
 
 const PURPOSES: Record<SecretName, string> = {
   notionToken: "the token of your Notion integration",
@@ -54,6 +64,13 @@ export class EnvironmentSecrets implements Secrets {
   where(name: SecretName): string {
     return ENVIRONMENT_NAMES[name];
   }
+
+  known(): string[] {
+    return SECRET_NAMES.flatMap((name) => {
+      const value = this.env[ENVIRONMENT_NAMES[name]]?.trim();
+      return value ? [value] : [];
+    });
+  }
 }
 
 export interface SsmSecretsOptions {
@@ -69,6 +86,8 @@ export interface SsmSecretsOptions {
 /** Secrets from SSM Parameter Store, read with Powertools Parameters: decrypted, and cached per container. */
 export class SsmSecrets implements Secrets {
   private readonly provider: SSMProvider;
+  /** Values read so far: a function holds only the parameters its role may read. */
+  private readonly held = new Set<string>();
 
   constructor(private readonly options: SsmSecretsOptions) {
     this.provider = new SSMProvider({
@@ -90,7 +109,9 @@ export class SsmSecrets implements Secrets {
         decrypt: true,
         maxAge: this.options.maxAgeSeconds ?? 300,
       });
-      return typeof value === "string" && value.trim() ? value.trim() : undefined;
+      if (typeof value !== "string" || !value.trim()) return undefined;
+      this.held.add(value.trim());
+      return value.trim();
     } catch (error) {
       // A secret not set yet (the Notion webhook token before verification) is simply not configured.
       if ((error as { cause?: { name?: string } }).cause?.name === "ParameterNotFound") return undefined;
@@ -107,7 +128,12 @@ export class SsmSecrets implements Secrets {
     return parameter ? `the SSM parameter ${parameter}` : `an SSM parameter for ${name} (none is configured)`;
   }
 
+  known(): string[] {
+    return [...this.held];
+  }
+
   async put(name: SecretName, value: string): Promise<void> {
+    this.held.add(value.trim());
     const parameter = this.options.parameters[name];
     if (!parameter) throw new ConfigurationError(`No SSM parameter is configured for ${name}.`);
     await this.provider.set(parameter, { value, overwrite: true, parameterType: "SecureString" });

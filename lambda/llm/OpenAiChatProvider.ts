@@ -1,75 +1,136 @@
 /**
- * The OpenAI Chat Completions adapter (works with any OpenAI-compatible server via `baseURL`): tools as
- * functions, several calls per turn, refusals and truncation reported as such, cached input counted.
+ * The OpenAI Chat Completions adapter: what every OpenAI-compatible server speaks (Ollama, vLLM,
+ * llama.cpp, proxies). Requests follow the capability table: `max_completion_tokens` for OpenAI's models
+ * and `max_tokens` as well for other servers, `parallel_tool_calls` only where a model takes it, reasoning
+ * effort `none` where a model takes tools on this API only without reasoning. Refusals and truncation are
+ * reported as such, and cached input and cache writes are counted apart.
  */
-import OpenAI from "openai";
-import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
-import { ProviderError } from "../errors.ts";
-import type { LlmProvider, ModelRequest, ModelTurn, StopReason, ToolCall } from "./LlmProvider.ts";
+import type OpenAI from "openai";
+import type {
+  ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionMessageParam,
+  ChatCompletionToolChoiceOption,
+} from "openai/resources/chat/completions";
+import type {
+  LlmProvider,
+  ModelCapabilities,
+  ModelRequest,
+  ModelTurn,
+  StopReason,
+  ToolCall,
+  ToolChoice,
+} from "./LlmProvider.ts";
+import { parseToolCall } from "./LlmProvider.ts";
+import { modelCapabilities } from "./modelCapabilities.ts";
+import { openAiProviderError } from "./openAiProviderError.ts";
 
 export class OpenAiChatProvider implements LlmProvider {
   readonly name = "openai";
 
-  constructor(private readonly client: OpenAI) {}
+  constructor(
+    private readonly client: OpenAI,
+    private readonly options: { compatibleServer: boolean },
+  ) {}
+
+  capabilities(model: string): ModelCapabilities {
+    return modelCapabilities(
+      { provider: "openai", openaiApi: "chat", compatibleServer: this.options.compatibleServer },
+      model,
+    );
+  }
 
   async complete(request: ModelRequest): Promise<ModelTurn> {
-    const messages: ChatCompletionMessageParam[] = [{ role: "system", content: request.system }];
-    for (const item of request.conversation) {
-      if (item.role === "user") messages.push({ role: "user", content: item.text });
-      else if (item.role === "assistant") {
-        messages.push({
-          role: "assistant",
-          content: item.text || null,
-          ...(item.toolCalls.length > 0
-            ? {
-                tool_calls: item.toolCalls.map((call) => ({
-                  id: call.id,
-                  type: "function" as const,
-                  function: { name: call.name, arguments: call.rawArguments },
-                })),
-              }
-            : {}),
-        });
-      } else {
-        for (const result of item.results)
-          messages.push({ role: "tool", tool_call_id: result.callId, content: result.content });
-      }
-    }
-    const tools: ChatCompletionTool[] = request.tools.map((tool) => ({
-      type: "function",
-      function: { name: tool.name, description: tool.description, parameters: tool.parameters },
-    }));
+    const capabilities = this.capabilities(request.model);
+    const maxTokens = Math.min(request.maxOutputTokens, capabilities.maxOutputTokens);
+    const effort = request.reasoningEffort ?? capabilities.defaultReasoningEffort;
+    const hasTools = request.tools.length > 0;
+    const body: ChatCompletionCreateParamsNonStreaming = {
+      model: request.model,
+      messages: toMessages(request),
+      ...(hasTools
+        ? {
+            tools: request.tools.map((tool) => ({
+              type: "function" as const,
+              function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+            })),
+            tool_choice: toolChoice(request.toolChoice, capabilities),
+            ...(capabilities.parallelToolCalls ? { parallel_tool_calls: true } : {}),
+          }
+        : {}),
+      ...(capabilities.outputTokenField === "max_tokens" ? {} : { max_completion_tokens: maxTokens }),
+      // Ollama reads only max_tokens; OpenAI's reasoning models refuse it.
+      ...(capabilities.outputTokenField === "max_completion_tokens" ? {} : { max_tokens: maxTokens }),
+      ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+      ...(effort
+        ? { reasoning_effort: effort as ChatCompletionCreateParamsNonStreaming["reasoning_effort"] }
+        : {}),
+      ...(request.cacheKey && !this.options.compatibleServer ? { prompt_cache_key: request.cacheKey } : {}),
+    };
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await this.client.chat.completions.create({
-        model: request.model,
-        messages,
-        ...(tools.length > 0 ? { tools, tool_choice: "auto" as const, parallel_tool_calls: true } : {}),
-        max_completion_tokens: request.maxOutputTokens,
-        ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        ...(request.reasoningEffort ? { reasoning_effort: request.reasoningEffort } : {}),
-      });
+      completion = await this.client.chat.completions.create(body);
     } catch (error) {
-      throw toProviderError(error);
+      throw openAiProviderError(error);
     }
     const choice = completion.choices[0];
-    if (!choice) throw new ProviderError("OpenAI answered without a choice.", undefined);
+    if (!choice) throw openAiProviderError(new Error("OpenAI answered without a choice."));
     const toolCalls: ToolCall[] = (choice.message.tool_calls ?? []).flatMap((call) =>
       call.type === "function" ? [parseToolCall(call.id, call.function.name, call.function.arguments)] : [],
     );
     const refusal = choice.message.refusal ?? undefined;
+    const details = completion.usage?.prompt_tokens_details as
+      | { cached_tokens?: number; cache_write_tokens?: number }
+      | undefined;
+    const cacheReadTokens = details?.cached_tokens ?? 0;
+    const cacheWriteTokens = details?.cache_write_tokens ?? 0;
     return {
       text: choice.message.content ?? "",
       toolCalls,
       stopReason: refusal ? "refusal" : stopReason(choice.finish_reason, toolCalls.length),
       refusal,
       usage: {
-        inputTokens: completion.usage?.prompt_tokens ?? 0,
+        uncachedInputTokens: Math.max(
+          0,
+          (completion.usage?.prompt_tokens ?? 0) - cacheReadTokens - cacheWriteTokens,
+        ),
+        cacheReadTokens,
+        cacheWriteTokens,
         outputTokens: completion.usage?.completion_tokens ?? 0,
-        cachedInputTokens: completion.usage?.prompt_tokens_details?.cached_tokens ?? 0,
       },
     };
   }
+}
+
+function toMessages(request: ModelRequest): ChatCompletionMessageParam[] {
+  const messages: ChatCompletionMessageParam[] = [{ role: "system", content: request.system }];
+  for (const item of request.conversation) {
+    if (item.role === "user") messages.push({ role: "user", content: item.text });
+    else if (item.role === "assistant") {
+      messages.push({
+        role: "assistant",
+        content: item.text || null,
+        ...(item.toolCalls.length > 0
+          ? {
+              tool_calls: item.toolCalls.map((call) => ({
+                id: call.id,
+                type: "function" as const,
+                function: { name: call.name, arguments: call.rawArguments },
+              })),
+            }
+          : {}),
+      });
+    } else {
+      for (const result of item.results)
+        messages.push({ role: "tool", tool_call_id: result.callId, content: result.content });
+      if (item.note) messages.push({ role: "user", content: item.note });
+    }
+  }
+  return messages;
+}
+
+function toolChoice(choice: ToolChoice, capabilities: ModelCapabilities): ChatCompletionToolChoiceOption {
+  if (choice.kind === "auto" || !capabilities.forcedToolChoice) return "auto";
+  return choice.kind === "required" ? "required" : { type: "function", function: { name: choice.name } };
 }
 
 function stopReason(finish: string, calls: number): StopReason {
@@ -85,26 +146,4 @@ function stopReason(finish: string, calls: number): StopReason {
     default:
       return calls > 0 ? "tool_calls" : "other";
   }
-}
-
-export function parseToolCall(id: string, name: string, raw: string): ToolCall {
-  try {
-    return { id, name, arguments: JSON.parse(raw || "{}"), rawArguments: raw };
-  } catch (error) {
-    return { id, name, arguments: undefined, rawArguments: raw, parseError: (error as Error).message };
-  }
-}
-
-function toProviderError(error: unknown): ProviderError {
-  if (error instanceof OpenAI.APIError) {
-    const detail = error.status === 401 ? "the API key was refused; check OPENAI_API_KEY" : error.message;
-    return new ProviderError(
-      `OpenAI failed${error.status ? ` (${error.status})` : ""}: ${detail}`,
-      error.status,
-      { cause: error },
-    );
-  }
-  return new ProviderError(`OpenAI could not be reached: ${(error as Error).message}`, undefined, {
-    cause: error,
-  });
 }

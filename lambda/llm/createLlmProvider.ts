@@ -1,6 +1,8 @@
 /**
  * Builds a provider adapter from configuration: the official SDK client with its own retries, pointed at
- * the provider or at any compatible server (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`).
+ * the provider or at any compatible server (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`, a Bedrock endpoint).
+ * OpenAI's own endpoint is reached through the Responses API; a compatible server through Chat
+ * Completions, which they all speak; `MARGIN_OPENAI_API` chooses otherwise.
  */
 
 import { AnthropicBedrock } from "@anthropic-ai/bedrock-sdk";
@@ -10,15 +12,21 @@ import { ConfigurationError } from "../errors.ts";
 import type { ProviderName } from "../prompt/reviewSettings.ts";
 import { AnthropicMessagesProvider } from "./AnthropicMessagesProvider.ts";
 import type { LlmProvider } from "./LlmProvider.ts";
+import { isCompatibleServer, type OpenAiApi, openAiApiFor } from "./modelCapabilities.ts";
 import { OpenAiChatProvider } from "./OpenAiChatProvider.ts";
+import { OpenAiResponsesProvider } from "./OpenAiResponsesProvider.ts";
 
 export interface ProviderCredentials {
   openaiApiKey?: string;
   openaiBaseUrl?: string;
+  /** Which OpenAI API to use; by default Responses for OpenAI itself, Chat Completions for a compatible server. */
+  openaiApi?: OpenAiApi;
   anthropicApiKey?: string;
   anthropicBaseUrl?: string;
   /** Anthropic models on Amazon Bedrock use the AWS credentials of the environment (the function's role). */
   bedrockRegion?: string;
+  /** Another Bedrock runtime endpoint (tests, VPC endpoints). */
+  bedrockBaseUrl?: string;
   /** SDK retries for rate limits and server errors (default 2). */
   maxRetries?: number;
   timeoutMs?: number;
@@ -33,17 +41,23 @@ export function createLlmProvider(name: ProviderName, credentials: ProviderCrede
       );
     }
     // A local compatible server usually wants no key, but the SDK insists on one.
-    return new OpenAiChatProvider(
-      new OpenAI({
-        apiKey: credentials.openaiApiKey ?? "no-key",
-        baseURL: credentials.openaiBaseUrl,
-        ...common,
-      }),
-    );
+    const client = new OpenAI({
+      apiKey: credentials.openaiApiKey ?? "no-key",
+      baseURL: credentials.openaiBaseUrl,
+      ...common,
+    });
+    const options = { compatibleServer: isCompatibleServer(credentials.openaiBaseUrl) };
+    return openAiApiFor(credentials) === "responses"
+      ? new OpenAiResponsesProvider(client, options)
+      : new OpenAiChatProvider(client, options);
   }
   if (name === "bedrock") {
     return new AnthropicMessagesProvider(
-      new AnthropicBedrock({ awsRegion: credentials.bedrockRegion, ...common }),
+      new AnthropicBedrock({
+        awsRegion: credentials.bedrockRegion,
+        ...(credentials.bedrockBaseUrl ? { baseURL: credentials.bedrockBaseUrl } : {}),
+        ...common,
+      }),
       "bedrock",
     );
   }

@@ -3,11 +3,13 @@
  * options), the key it has in a prompt file's front matter, and what values it takes. The Prompts database,
  * prompt files and settings validation all read this table.
  */
+import { REASONING_EFFORTS } from "../llm/LlmProvider.ts";
 import { SEVERITIES } from "../review/severity.ts";
+
+export { REASONING_EFFORTS };
 
 export const PROVIDERS = ["openai", "anthropic", "bedrock"] as const;
 export const SUMMARY_MODES = ["update", "new", "off"] as const;
-export const REASONING_EFFORTS = ["minimal", "low", "medium", "high"] as const;
 export const RE_REVIEW_MODES = ["changed", "full"] as const;
 
 export interface PromptPropertyDefinition {
@@ -33,7 +35,7 @@ export const PROMPT_PROPERTIES = {
     property: "Model",
     key: "model",
     type: "rich_text",
-    allowed: "a model name, such as gpt-5-mini or claude-sonnet-4-5",
+    allowed: "a model name, such as gpt-5-mini or claude-sonnet-5",
   },
   maxInlineComments: {
     property: "Max inline comments",

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { PromptError } from "../errors.ts";
+import { DEFAULT_MODELS } from "../llm/modelCapabilities.ts";
 import { SEVERITIES, type Severity } from "../review/severity.ts";
 import type { PromptPage, PromptPropertyValue } from "./PromptPage.ts";
 import {
@@ -41,12 +42,8 @@ export interface SettingDefaults {
   model?: string;
 }
 
-export const DEFAULT_MODELS: Record<ProviderName, string> = {
-  openai: "gpt-5-mini",
-  anthropic: "claude-sonnet-4-5",
-  // Bedrock names models by inference profile; this one is Claude Sonnet 4.5 in US regions.
-  bedrock: "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-};
+/** What a command line or a webhook asks for instead of the prompt's own settings. */
+export type SettingOverrides = Partial<Pick<ReviewSettings, "provider" | "model" | "summary">>;
 
 const YES = new Set(["yes", "true", "on"]);
 const NO = new Set(["no", "false", "off"]);
@@ -82,9 +79,15 @@ export const BASE_DEFAULTS = {
   replyInThreads: true,
 };
 
+/**
+ * The settings of a prompt page. A model always belongs to a provider: the prompt's Model (or
+ * MARGIN_MODEL) is used only with the provider it was chosen for, so asking for another provider without
+ * a model gets that provider's default model, never the first one's.
+ */
 export function parseReviewSettings(
   prompt: Pick<PromptPage, "title" | "properties">,
   defaults: SettingDefaults = {},
+  overrides: SettingOverrides = {},
 ): ReviewSettings {
   const byName = new Map(
     Object.entries(prompt.properties).map(([name, property]) => [
@@ -108,18 +111,18 @@ export function parseReviewSettings(
     }
     return parsed.data as z.infer<(typeof SCHEMAS)[K]>;
   };
-  const provider = read("provider") ?? defaults.provider ?? "openai";
+  const promptProvider = read("provider") ?? defaults.provider ?? "openai";
+  const provider = overrides.provider ?? promptProvider;
+  // MARGIN_MODEL names a model of MARGIN_PROVIDER, and the prompt's Model one of the prompt's provider.
+  const promptModel = provider === promptProvider ? read("model") : undefined;
+  const defaultModel =
+    defaults.model && (!defaults.provider || defaults.provider === provider) ? defaults.model : undefined;
   return {
     provider,
-    // MARGIN_MODEL names a model of MARGIN_PROVIDER; a prompt on another provider gets that provider's default.
-    model:
-      read("model") ??
-      (defaults.model && (!defaults.provider || defaults.provider === provider)
-        ? defaults.model
-        : DEFAULT_MODELS[provider]),
+    model: overrides.model ?? promptModel ?? defaultModel ?? DEFAULT_MODELS[provider],
     maxInlineComments: read("maxInlineComments") ?? BASE_DEFAULTS.maxInlineComments,
     minimumInlineSeverity: read("minimumInlineSeverity") ?? BASE_DEFAULTS.minimumInlineSeverity,
-    summary: read("summary") ?? BASE_DEFAULTS.summary,
+    summary: overrides.summary ?? read("summary") ?? BASE_DEFAULTS.summary,
     replyInThreads: read("replyInThreads") ?? BASE_DEFAULTS.replyInThreads,
     reReview: read("reReview") ?? "changed",
     temperature: read("temperature"),

@@ -2,9 +2,13 @@
  * Validates every tool call before anything can be published, and keeps the ones that pass: the block
  * and discussion references must exist, the quote must occur in its block (ignoring case, spacing and
  * formatting marks), the arguments must parse. A refused call gets a message the model can act on.
+ *
+ * Everything the model wrote is neutralised as it is kept (mentions and odd links made plain, secrets
+ * redacted), refused calls included, so nothing unsafe reaches Notion, the terminal or a log.
  */
 import type { z } from "zod";
 import type { ToolCall } from "../llm/LlmProvider.ts";
+import { neutraliseModelText, redactSecrets } from "./neutraliseModelText.ts";
 import { type DocumentBlock, flattenBlocks } from "./ReviewDocument.ts";
 import { isFresh, type ReviewHistory } from "./ReviewHistory.ts";
 import type { RenderedDocument } from "./renderDocument.ts";
@@ -52,6 +56,8 @@ export interface ReviewActionOptions {
   history?: ReviewHistory;
   /** `changed`: on a re-review, comment only on changed or new blocks. */
   reReview?: "changed" | "full";
+  /** Secret values to redact from whatever the model wrote. */
+  secrets?: readonly string[];
 }
 
 export class ReviewActions {
@@ -68,15 +74,19 @@ export class ReviewActions {
     this.order = new Map([...rendered.blocks.keys()].map((ref, index) => [ref, index]));
   }
 
-  isFinish(call: ToolCall): boolean {
-    return this.options.onlyThread ? call.name === "reply_in_thread" : call.name === "finish_review";
-  }
-
   handle(call: ToolCall): ToolOutcome {
     const outcome = this.check(call);
     if (!outcome.ok)
-      this.rejected.push({ tool: call.name, arguments: call.rawArguments, reason: outcome.message });
+      this.rejected.push({
+        tool: this.safe(call.name),
+        arguments: this.safe(call.rawArguments),
+        reason: this.safe(outcome.message),
+      });
     return outcome;
+  }
+
+  private safe(text: string): string {
+    return neutraliseModelText(text, this.options.secrets);
   }
 
   private check(call: ToolCall): ToolOutcome {
@@ -90,7 +100,7 @@ export class ReviewActions {
       case "finish_review": {
         const args = parse(finishReviewArguments, call.arguments);
         if (!args.ok) return args.outcome;
-        this.summary = args.value.summary.trim();
+        this.summary = this.safe(args.value.summary).trim();
         return { ok: true, message: "Review finished.", finishes: true };
       }
       default:
@@ -107,7 +117,8 @@ export class ReviewActions {
       return refuse(
         `${ref} is not a block of this document; use a reference shown at the start of a line, such as b3.`,
       );
-    const quotable = quotableText(block);
+    // The model read the block with secrets redacted, so its quote is matched against that text.
+    const quotable = redactSecrets(quotableText(block), this.options.secrets ?? []);
     if (quotable.trim()) {
       if (!normalise(quote)) return refuse(`Give the words of ${ref} the comment is about in "quote".`);
       if (!normalise(quotable).includes(normalise(quote))) {
@@ -136,9 +147,10 @@ export class ReviewActions {
         );
       }
     }
+    const text = this.safe(comment).trim();
     if (
       this.comments.some(
-        (other) => other.blockId === block.id && normalise(other.comment) === normalise(comment),
+        (other) => other.blockId === block.id && normalise(other.comment) === normalise(text),
       )
     ) {
       return refuse(`You already made this comment on ${ref}.`);
@@ -147,9 +159,9 @@ export class ReviewActions {
     this.comments.push({
       ref: key,
       blockId: block.id,
-      quote: quote.trim(),
+      quote: this.safe(quote).trim(),
       severity,
-      comment: comment.trim(),
+      comment: text,
       order: this.order.get(key) ?? 0,
     });
     return { ok: true, message: `Comment on ${key} recorded.` };
@@ -181,7 +193,7 @@ export class ReviewActions {
       ref,
       discussionId: thread.discussionId,
       anchorId: thread.blockId ?? this.options.pageId,
-      comment: args.value.comment.trim(),
+      comment: this.safe(args.value.comment).trim(),
     });
     return { ok: true, message: `Reply in ${ref} recorded.`, finishes: Boolean(this.options.onlyThread) };
   }

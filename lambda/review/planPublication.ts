@@ -54,6 +54,9 @@ export function planPublication(input: PlanInput): PublicationPlan {
   };
 }
 
+/** Longest summary posted, footer included; a longer one is cut at a line or word, with a line saying so. */
+export const MAX_SUMMARY_CHARACTERS = 6_000;
+
 function summaryText(input: PlanInput, inlineCount: number, inSummary: PlannedComment[]): string {
   const parts = [replaceRefs(toCommentMarkdown(input.summary), input.describeRef)];
   if (inSummary.length > 0) {
@@ -66,13 +69,28 @@ function summaryText(input: PlanInput, inlineCount: number, inSummary: PlannedCo
   const counts = [`${inlineCount} comment${inlineCount === 1 ? "" : "s"} on the page`];
   if (inSummary.length > 0) counts.push(`${inSummary.length} more listed above`);
   const history = input.history;
+  let footer: string;
   if (history) {
     const changes = `${history.changed.size} block${history.changed.size === 1 ? "" : "s"} changed and ${history.added.size} new since ${history.lastReviewedAt.slice(0, 10)}`;
-    parts.push(`_Updated ${input.date} · ${changes} · ${counts.join(" · ")}_`);
+    footer = `_Updated ${input.date} · ${changes} · ${counts.join(" · ")}_`;
   } else {
-    parts.push(`_Reviewed ${input.date} · ${counts.join(" · ")}_`);
+    footer = `_Reviewed ${input.date} · ${counts.join(" · ")}_`;
   }
-  return parts.join("\n\n");
+  return `${capped(parts.join("\n\n"), MAX_SUMMARY_CHARACTERS - footer.length - 2)}\n\n${footer}`;
+}
+
+const CUT_NOTE = "_(The summary was longer than Margin posts; it was cut here.)_";
+
+/** The text, or as much of it as fits with a note that it was cut, ending at a line break or a space. */
+function capped(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  const room = limit - CUT_NOTE.length - 3;
+  let cut = text.lastIndexOf("\n", room);
+  if (cut < room / 2) cut = text.lastIndexOf(" ", room);
+  if (cut < room / 2) cut = room;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return `${text.slice(0, cut).trimEnd()} …\n\n${CUT_NOTE}`;
 }
 
 /** The text of one inline comment: a severity word for the serious ones, the quote when the block is long. */

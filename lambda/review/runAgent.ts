@@ -1,7 +1,12 @@
 /**
  * The provider-neutral agent loop: ask the model, hand each tool call to the review's handler, send the
- * results back, until the model finishes, stops calling tools, or runs out of turns. A review whose first
- * turn ends with `finish_review` takes exactly one round trip.
+ * results back, until the model finishes, declines, or runs out of turns. A review whose first turn ends
+ * with `finish_review` takes exactly one round trip.
+ *
+ * A review is done through the tools or not at all: the model must call a tool on every turn (where the
+ * server honours `tool_choice`), the last turn may only finish, and text alone is never published. A turn
+ * of text gets one reminder to use the tools; a second ends the review as declined. Weaker models' habits
+ * (tool calls written as JSON text, `<think>` blocks) are undone by `readModelTurn` before anything else.
  */
 import {
   addUsage,
@@ -11,31 +16,39 @@ import {
   NO_USAGE,
   type TokenUsage,
   type ToolCall,
+  type ToolChoice,
   type ToolResult,
 } from "../llm/LlmProvider.ts";
+import { readModelTurn } from "./readModelTurn.ts";
 
 /** What the handler says about one call: accepted (and whether it finishes the review) or refused. */
 export type ToolOutcome = { ok: true; message: string; finishes?: boolean } | { ok: false; message: string };
 
 export interface AgentInput {
   provider: LlmProvider;
-  request: Omit<ModelRequest, "conversation">;
+  request: Omit<ModelRequest, "conversation" | "toolChoice">;
   firstMessage: string;
   maxTurns: number;
+  /**
+   * `review`: the model must act through the tools and end with the finishing tool. `reply`: it may also
+   * decline to answer by calling no tool.
+   */
+  mode: "review" | "reply";
+  /** The tool that ends the run (`finish_review`, or `reply_in_thread` in reply mode). */
+  finishTool: string;
   /** Validates and records one call. Calls that finish the review are handled after the others of their turn. */
   handle(call: ToolCall): ToolOutcome;
-  /** True for the call that ends the review (`finish_review`). */
-  isFinish(call: ToolCall): boolean;
   onRoundTrip?(turn: number, usage: TokenUsage): void;
 }
 
 export type AgentEnding =
   /** The model called the finishing tool. */
   | { kind: "finished" }
-  /** The model answered without calling any tool. */
+  /** Reply mode: the model answered without calling any tool (nothing called for an answer). */
   | { kind: "no_tool_calls"; text: string }
   | { kind: "turn_limit" }
   | { kind: "truncated" }
+  /** The model refused (the provider said so), or answered in text again after being told to use the tools. */
   | { kind: "refused"; reason: string };
 
 export interface AgentResult {
@@ -44,47 +57,102 @@ export interface AgentResult {
   usage: TokenUsage;
 }
 
+/** Sent once after a turn of text without tool calls. */
+export const USE_THE_TOOLS =
+  "Your answer was not posted: this review is done only through the tools. Call comment_on_block for each point worth raising on a block, then finish_review with the summary. Write nothing outside tool calls.";
+
 export async function runAgent(input: AgentInput): Promise<AgentResult> {
   const conversation: ConversationItem[] = [{ role: "user", text: input.firstMessage }];
+  const toolNames = input.request.tools.map((tool) => tool.name);
   let usage = NO_USAGE;
+  let reminded = false;
   for (let turn = 1; turn <= input.maxTurns; turn++) {
-    const reply = await input.provider.complete({ ...input.request, conversation });
+    const last = turn === input.maxTurns;
+    const reply = readModelTurn(
+      await input.provider.complete({ ...input.request, conversation, toolChoice: choiceFor(input, last) }),
+      toolNames,
+      turn,
+    );
     usage = addUsage(usage, reply.usage);
     input.onRoundTrip?.(turn, usage);
     const done = (ending: AgentEnding): AgentResult => ({ ending, roundTrips: turn, usage });
-    if (reply.stopReason === "refusal") return done({ kind: "refused", reason: reply.refusal ?? reply.text });
+    if (reply.stopReason === "refusal") {
+      return done({
+        kind: "refused",
+        reason: reply.refusal || reply.text || "The model declined to answer.",
+      });
+    }
     // Calls cut off by the token limit may be incomplete: none of them is trusted.
     if (reply.stopReason === "max_tokens") return done({ kind: "truncated" });
-    if (reply.toolCalls.length === 0) return done({ kind: "no_tool_calls", text: reply.text });
-    conversation.push({ role: "assistant", text: reply.text, toolCalls: reply.toolCalls });
-
-    const results = new Map<string, ToolResult>();
-    let failures = 0;
-    for (const call of reply.toolCalls.filter((call) => !input.isFinish(call))) {
-      const outcome = input.handle(call);
-      if (!outcome.ok) failures += 1;
-      results.set(call.id, { callId: call.id, content: outcome.message, isError: !outcome.ok });
-    }
-    let finished = false;
-    for (const call of reply.toolCalls.filter((call) => input.isFinish(call))) {
-      // With turns left, a finish is held back while other calls of its turn failed, so they can be fixed.
-      if (failures > 0 && turn < input.maxTurns) {
-        results.set(call.id, {
-          callId: call.id,
-          content: `Not finished yet: ${failures} call(s) in this turn failed (see their results). Fix or drop them, then call ${call.name} again.`,
-          isError: true,
+    if (reply.toolCalls.length === 0) {
+      if (input.mode === "reply") return done({ kind: "no_tool_calls", text: reply.text });
+      if (reminded || last) {
+        return done({
+          kind: "refused",
+          reason: reply.text || "The model answered without using its tools.",
         });
-        continue;
       }
-      const outcome = input.handle(call);
-      finished ||= outcome.ok && outcome.finishes === true;
-      results.set(call.id, { callId: call.id, content: outcome.message, isError: !outcome.ok });
+      reminded = true;
+      conversation.push(
+        { role: "assistant", text: reply.text, toolCalls: [], replay: reply.replay },
+        { role: "user", text: USE_THE_TOOLS },
+      );
+      continue;
     }
+    conversation.push({
+      role: "assistant",
+      text: reply.text,
+      toolCalls: reply.toolCalls,
+      replay: reply.replay,
+    });
+
+    const { results, finished } = handleCalls(input, reply.toolCalls, last);
     if (finished) return done({ kind: "finished" });
     conversation.push({
       role: "tool_results",
       results: reply.toolCalls.map((call) => results.get(call.id)!),
+      note:
+        turn + 1 === input.maxTurns && input.mode === "review"
+          ? `You have one turn left: call ${input.finishTool} now, and put anything you have not raised yet in the summary.`
+          : undefined,
     });
   }
   return { ending: { kind: "turn_limit" }, roundTrips: input.maxTurns, usage };
+}
+
+/** In a review the model must call a tool, and on the last turn it may only finish. */
+function choiceFor(input: AgentInput, last: boolean): ToolChoice {
+  if (input.mode === "reply") return { kind: "auto" };
+  return last ? { kind: "tool", name: input.finishTool } : { kind: "required" };
+}
+
+function handleCalls(
+  input: AgentInput,
+  calls: ToolCall[],
+  last: boolean,
+): { results: Map<string, ToolResult>; finished: boolean } {
+  const results = new Map<string, ToolResult>();
+  const isFinish = (call: ToolCall) => call.name === input.finishTool;
+  let failures = 0;
+  for (const call of calls.filter((call) => !isFinish(call))) {
+    const outcome = input.handle(call);
+    if (!outcome.ok) failures += 1;
+    results.set(call.id, { callId: call.id, content: outcome.message, isError: !outcome.ok });
+  }
+  let finished = false;
+  for (const call of calls.filter(isFinish)) {
+    // With turns left, a finish is held back while other calls of its turn failed, so they can be fixed.
+    if (failures > 0 && !last) {
+      results.set(call.id, {
+        callId: call.id,
+        content: `Not finished yet: ${failures} call(s) in this turn failed (see their results). Fix or drop them, then call ${call.name} again.`,
+        isError: true,
+      });
+      continue;
+    }
+    const outcome = input.handle(call);
+    finished ||= outcome.ok && outcome.finishes === true;
+    results.set(call.id, { callId: call.id, content: outcome.message, isError: !outcome.ok });
+  }
+  return { results, finished };
 }

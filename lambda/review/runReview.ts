@@ -9,18 +9,22 @@
  * anything is posted, so a retried run posts nothing twice. Reply mode answers in one discussion.
  */
 import { randomUUID } from "node:crypto";
-import { ProviderError } from "../errors.ts";
+import { ConfigurationError, PromptError, ProviderError } from "../errors.ts";
 import type { Ledger, PageMemory, RunRecord } from "../ledger/Ledger.ts";
-import { type LlmProvider, NO_USAGE, type TokenUsage } from "../llm/LlmProvider.ts";
+import { type LlmProvider, type ModelCapabilities, NO_USAGE, type TokenUsage } from "../llm/LlmProvider.ts";
 import type { NotionGateway } from "../notion/NotionGateway.ts";
+import { modelSettingProblems } from "../prompt/modelSettingProblems.ts";
 import type { PromptPage } from "../prompt/PromptPage.ts";
 import {
   type ProviderName,
   parseReviewSettings,
   type ReviewSettings,
   type SettingDefaults,
+  type SettingOverrides,
 } from "../prompt/reviewSettings.ts";
-import { buildReviewInput } from "./buildReviewInput.ts";
+import { buildReviewInput, type ReviewInput } from "./buildReviewInput.ts";
+import { estimateTokens } from "./estimateTokens.ts";
+import { neutraliseModelText, redactSecrets } from "./neutraliseModelText.ts";
 import { inlineCommentText, type PublicationPlan, planPublication } from "./planPublication.ts";
 import { type PublishReport, planItems, publishRun } from "./publishReview.ts";
 import { type RejectedCall, ReviewActions } from "./ReviewActions.ts";
@@ -39,7 +43,7 @@ export interface ReviewRequest {
   /** The Prompts database (id or URL). */
   promptsDatabase: string;
   /** Command-line or webhook overrides of the prompt's settings. */
-  overrides?: Partial<Pick<ReviewSettings, "provider" | "model" | "summary">>;
+  overrides?: SettingOverrides;
   /** Read and ask the model, but post nothing. */
   dryRun?: boolean;
   /** The run's id: the same for every attempt of one queued job (default: a new one). */
@@ -59,6 +63,8 @@ export type ProgressEvent =
       added?: number;
     }
   | { kind: "document_rendered"; tokens?: number }
+  /** The input may not fit the model's context window, which is not known (a compatible server). */
+  | { kind: "context_unknown"; estimatedTokens: number; typicalContextTokens: number }
   | { kind: "references_rendered"; references: ReferenceMaterial }
   | { kind: "round_trip"; turn: number; usage: TokenUsage }
   | { kind: "posted"; what: string };
@@ -70,8 +76,15 @@ export interface ReviewDependencies {
   /** Memory of earlier reviews and runs; without it every review is a first review. */
   ledger?: Ledger;
   settingDefaults?: SettingDefaults;
+  /** Model round trips allowed; by default sized from the reviewer's limits (see `turnBudget`). */
   maxTurns?: number;
   maxOutputTokens?: number;
+  /** The model's context window in tokens, where configuration knows it better than the capability table. */
+  contextTokens?: number;
+  /** Whether OpenAI requests go to a compatible server (a proxy may serve other vendors' models). */
+  compatibleServer?: boolean;
+  /** Every secret value this process holds: redacted from the model's input and from all it writes. */
+  secretValues?: () => readonly string[];
   /** List every block's discussions again when the last full listing is older than this (hours). */
   fullScanAfterHours?: number;
   /** The reference pages' token budget (estimated); 0 leaves them out. */
@@ -91,6 +104,8 @@ export type ReviewOutcome =
   | { kind: "refused"; reason: string }
   | { kind: "truncated" }
   | { kind: "turn_limit"; turns: number }
+  /** The input would not fit the model's context window: the model was not asked. */
+  | { kind: "too_large"; estimatedTokens: number; contextTokens: number; advice: string }
   | { kind: "provider_error"; message: string; retryable: boolean };
 
 export interface ReviewResult {
@@ -112,9 +127,21 @@ export interface ReviewResult {
   renderedTokens?: number;
 }
 
-export const DEFAULT_MAX_TURNS = 4;
 export const DEFAULT_MAX_OUTPUT_TOKENS = 16_000;
 export const DEFAULT_FULL_SCAN_HOURS = 24;
+/** Room kept in the context window for the model's answer (its tool calls and summary). */
+export const ANSWER_RESERVE_TOKENS = 2_000;
+/** The context Ollama gives a model by default on a small GPU: the usual trap for local models. */
+export const TYPICAL_LOCAL_CONTEXT_TOKENS = 4_096;
+
+/**
+ * Round trips a review may take: enough for a model that makes one call per turn to comment up to the
+ * reviewer's limit, answer the discussions waiting for it (a few), and finish, plus one reminder.
+ */
+export function turnBudget(settings: ReviewSettings, discussionsAwaitingReply: number): number {
+  const replies = settings.replyInThreads ? Math.min(discussionsAwaitingReply, 3) : 0;
+  return settings.maxInlineComments + replies + 2;
+}
 
 export async function runReview(request: ReviewRequest, deps: ReviewDependencies): Promise<ReviewResult> {
   const progress = deps.onProgress ?? (() => {});
@@ -125,10 +152,9 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   const prompt = await deps.notion.loadPrompt(request.promptsDatabase, request.prompt, {
     references: referenceTokens > 0,
   });
-  const settings = {
-    ...parseReviewSettings(prompt, deps.settingDefaults),
-    ...definedOnly(request.overrides),
-  };
+  const settings = parseReviewSettings(prompt, deps.settingDefaults, request.overrides);
+  const provider = await deps.provider(settings.provider);
+  const capabilities = checkModel(prompt.title, settings, provider, deps.compatibleServer);
   progress({ kind: "prompt_loaded", prompt, settings });
 
   const memory = await deps.ledger?.memory(request.pageId, prompt.id);
@@ -169,22 +195,33 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
     };
   }
 
-  const input = buildReviewInput({
-    reviewerName: prompt.title,
-    instructions: prompt.instructions,
-    settings,
-    rendered,
-    pageTitle: document.page.title,
-    history,
-    replyTo: replyRef,
-    references,
-  });
+  const secrets = deps.secretValues?.() ?? [];
+  const input = redactInput(
+    buildReviewInput({
+      reviewerName: prompt.title,
+      instructions: prompt.instructions,
+      settings,
+      rendered,
+      pageTitle: document.page.title,
+      history,
+      replyTo: replyRef,
+      references,
+    }),
+    secrets,
+  );
+  const tools = reviewToolSpecs(
+    request.replyTo ? { replies: true, only: ["reply_in_thread"] } : { replies: settings.replyInThreads },
+  );
+  const tooLarge = checkContext(input, tools, capabilities, deps, progress);
+  if (tooLarge) return { ...base, usage: NO_USAGE, roundTrips: 0, outcome: tooLarge };
+
   const actions = new ReviewActions(rendered, {
     pageId: document.page.id,
     repliesAllowed: settings.replyInThreads || Boolean(request.replyTo),
     onlyThread: request.replyTo?.discussionId,
     history,
     reReview: settings.reReview,
+    secrets,
   });
   base.rejected = actions.rejected;
 
@@ -193,23 +230,22 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   let spent = { usage: NO_USAGE, roundTrips: 0 };
   try {
     agent = await runAgent({
-      provider: await deps.provider(settings.provider),
+      provider,
       request: {
         model: settings.model,
         system: input.system,
-        tools: reviewToolSpecs(
-          request.replyTo
-            ? { replies: true, only: ["reply_in_thread"] }
-            : { replies: settings.replyInThreads },
-        ),
+        tools,
         maxOutputTokens: deps.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
         temperature: settings.temperature,
         reasoningEffort: settings.reasoningEffort,
+        // One cache per reviewer and mode: their requests start with the same instructions and tools.
+        cacheKey: `margin-${prompt.id.replaceAll("-", "")}-${request.replyTo ? "reply" : "review"}`,
       },
       firstMessage: input.user,
-      maxTurns: deps.maxTurns ?? DEFAULT_MAX_TURNS,
+      maxTurns: request.replyTo ? 2 : (deps.maxTurns ?? turnBudget(settings, awaitingReply(rendered))),
+      mode: request.replyTo ? "reply" : "review",
+      finishTool: request.replyTo ? "reply_in_thread" : "finish_review",
       handle: (call) => actions.handle(call),
-      isFinish: (call) => actions.isFinish(call),
       onRoundTrip: (turn, usage) => {
         spent = { usage, roundTrips: turn };
         progress({ kind: "round_trip", turn, usage });
@@ -230,7 +266,9 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   if (request.replyTo) {
     if (agent.ending.kind !== "finished") {
       const failed =
-        agent.ending.kind === "no_tool_calls" ? undefined : failedOutcome(agent.ending, agent.roundTrips);
+        agent.ending.kind === "no_tool_calls"
+          ? undefined
+          : failedOutcome(agent.ending, agent.roundTrips, secrets);
       return {
         ...ended,
         outcome: failed ?? { kind: "no_reply", reason: "Nothing in the discussion called for an answer." },
@@ -246,8 +284,10 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
       date: "",
     });
   } else {
-    const summary = summaryOf(agent.ending, actions.summary);
-    if (summary === undefined) return { ...ended, outcome: failedOutcome(agent.ending, agent.roundTrips) };
+    // A review is published only when the model finished it through the tools.
+    const summary = agent.ending.kind === "finished" ? actions.summary : undefined;
+    if (summary === undefined)
+      return { ...ended, outcome: failedOutcome(agent.ending, agent.roundTrips, secrets) };
     plan = planPublication({
       describeRef,
       comments: actions.comments,
@@ -334,17 +374,15 @@ async function readWithMemory(
   });
 }
 
-/** The summary to post: the finishing call's, or the text of a turn that called no tools. */
-function summaryOf(ending: AgentEnding, fromTool: string | undefined): string | undefined {
-  if (ending.kind === "finished") return fromTool;
-  if (ending.kind === "no_tool_calls" && ending.text.trim()) return ending.text.trim();
-  return undefined;
-}
-
-function failedOutcome(ending: AgentEnding, turns: number): ReviewOutcome {
+function failedOutcome(ending: AgentEnding, turns: number, secrets: readonly string[]): ReviewOutcome {
   switch (ending.kind) {
     case "refused":
-      return { kind: "refused", reason: ending.reason || "The model declined to review this document." };
+      return {
+        kind: "refused",
+        reason:
+          oneLine(neutraliseModelText(ending.reason, secrets), 300) ||
+          "The model declined to review this document.",
+      };
     case "truncated":
       return { kind: "truncated" };
     case "turn_limit":
@@ -352,6 +390,81 @@ function failedOutcome(ending: AgentEnding, turns: number): ReviewOutcome {
     default:
       return { kind: "refused", reason: "The model answered without a review." };
   }
+}
+
+/**
+ * The model and the prompt's settings, checked before anything else happens: a model from another
+ * provider, or a setting the model cannot take, stops the review with the prompt's name and what to change
+ * (PromptError); a model Margin cannot give its tools through this API stops it as configuration.
+ */
+function checkModel(
+  title: string,
+  settings: ReviewSettings,
+  provider: LlmProvider,
+  compatibleServer: boolean | undefined,
+): ModelCapabilities {
+  const capabilities = provider.capabilities(settings.model);
+  const problems = modelSettingProblems(settings, capabilities, { compatibleServer });
+  if (problems.length > 0) {
+    throw new PromptError(
+      `Prompt "${title}" cannot run on ${settings.provider} ${settings.model}: ${problems.join(" ")}`,
+    );
+  }
+  if (capabilities.toolsUnavailable) throw new ConfigurationError(`${capabilities.toolsUnavailable}.`);
+  return capabilities;
+}
+
+/**
+ * Stops a review whose input would not fit the model's context window before the model is asked: a
+ * server that cuts an input from the front would drop the instructions without a word. Where the window
+ * is not known (a compatible server without MARGIN_CONTEXT_TOKENS), an input larger than a local server's
+ * usual default is reported as a warning.
+ */
+function checkContext(
+  input: ReviewInput,
+  tools: ReturnType<typeof reviewToolSpecs>,
+  capabilities: ModelCapabilities,
+  deps: ReviewDependencies,
+  progress: (event: ProgressEvent) => void,
+): Extract<ReviewOutcome, { kind: "too_large" }> | undefined {
+  const estimatedTokens = estimateTokens(`${input.system}\n${input.user}\n${JSON.stringify(tools)}`);
+  const needed = estimatedTokens + ANSWER_RESERVE_TOKENS;
+  const contextTokens = deps.contextTokens ?? capabilities.contextTokens;
+  if (contextTokens === undefined) {
+    if (needed > TYPICAL_LOCAL_CONTEXT_TOKENS) {
+      progress({
+        kind: "context_unknown",
+        estimatedTokens,
+        typicalContextTokens: TYPICAL_LOCAL_CONTEXT_TOKENS,
+      });
+    }
+    return undefined;
+  }
+  if (needed <= contextTokens) return undefined;
+  const advice = deps.compatibleServer
+    ? `Give the model a context of at least ${needed.toLocaleString("en-US")} tokens (for Ollama: OLLAMA_CONTEXT_LENGTH=${powerOfTwoAtLeast(needed)} ollama serve) and set MARGIN_CONTEXT_TOKENS to match, or lower MARGIN_REFERENCE_TOKENS to send fewer reference pages.`
+    : "Choose a model with a larger context window, or lower MARGIN_REFERENCE_TOKENS to send fewer reference pages.";
+  return { kind: "too_large", estimatedTokens, contextTokens, advice };
+}
+
+function powerOfTwoAtLeast(tokens: number): number {
+  return 2 ** Math.ceil(Math.log2(tokens));
+}
+
+/** Discussions whose last word is not the reviewer's: those it may answer. */
+function awaitingReply(rendered: RenderedDocument): number {
+  return [...rendered.threads.values()].filter((thread) => !thread.comments.at(-1)?.byReviewer).length;
+}
+
+/** The model's input with every secret this process holds taken out: none of them is the model's business. */
+function redactInput(input: ReviewInput, secrets: readonly string[]): ReviewInput {
+  if (secrets.length === 0) return input;
+  return { system: redactSecrets(input.system, secrets), user: redactSecrets(input.user, secrets) };
+}
+
+function oneLine(text: string, limit: number): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > limit ? `${line.slice(0, limit - 1).trimEnd()}…` : line;
 }
 
 /**
@@ -381,10 +494,4 @@ function excerpt(rendered: RenderedDocument, blockId: string): string {
   const ref = rendered.blockRefs.get(blockId);
   const text = (ref ? rendered.blocks.get(ref)?.plainText : undefined) ?? "";
   return text.length > 60 ? `${text.slice(0, 57).trimEnd()}…` : text || "(a block without text)";
-}
-
-function definedOnly<T extends object>(value: T | undefined): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(value ?? {}).filter(([, entry]) => entry !== undefined),
-  ) as Partial<T>;
 }

@@ -6,6 +6,7 @@
  * number of replies per discussion per day.
  */
 import type { PromptSummary } from "../notion/NotionGateway.ts";
+import { usageFields } from "../observability/usageFields.ts";
 import type { ReplyJob } from "../queue/ReviewJob.ts";
 import { deduplicationIdOf } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
@@ -60,8 +61,7 @@ export async function runReplyJob(
         ...fields,
         prompt: prompt.title,
         roundTrips: result.roundTrips,
-        inputTokens: result.usage.inputTokens,
-        outputTokens: result.usage.outputTokens,
+        ...usageFields(result.settings.model, result.usage),
       });
       return { kind: "reviewed", result };
     }

@@ -9,9 +9,9 @@
  */
 import { MarginError, NotionWriteError, ProviderError } from "../errors.ts";
 import type { RunRecord } from "../ledger/Ledger.ts";
-import { estimateCostUsd } from "../llm/estimateCost.ts";
 import type { NotionGateway, ReviewStatus } from "../notion/NotionGateway.ts";
 import type { Log } from "../observability/Log.ts";
+import { usageFields } from "../observability/usageFields.ts";
 import type { PromptDirectory } from "../prompt/PromptDirectory.ts";
 import { deduplicationIdOf, type ReviewJob } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
@@ -93,10 +93,7 @@ export async function runReviewJob(
     roundTrips: result.roundTrips,
     provider: result.settings.provider,
     model: result.settings.model,
-    inputTokens: result.usage.inputTokens,
-    cachedInputTokens: result.usage.cachedInputTokens,
-    outputTokens: result.usage.outputTokens,
-    costEstimateUsd: estimateCostUsd(result.settings.model, result.usage),
+    ...usageFields(result.settings.model, result.usage),
   };
   logReferences(result, fields, deps.log);
   const outcome = result.outcome;

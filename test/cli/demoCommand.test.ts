@@ -37,8 +37,10 @@ describe("margin demo", () => {
   });
 
   it("reviews the RFC with the configured provider and says what was posted", async () => {
+    // A local model on an OpenAI-compatible server, as the demo suggests (Ollama).
     model = await startScriptedModelServer({
       provider: "openai",
+      compatible: true,
       script: [
         openAiTurn([
           [

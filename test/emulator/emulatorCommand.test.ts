@@ -103,7 +103,7 @@ describe("npm run llm-fake", () => {
       baseURL: server.url,
       maxRetries: 0,
     }).chat.completions.create({
-      model: "gpt-test",
+      model: "gpt-4.1",
       messages: [{ role: "user", content: "Review" }],
     });
 

@@ -69,3 +69,52 @@ describe("margin prompts check", () => {
     expect(manifest.default.scripts.test).toBe("node bin/margin.js prompts check && vitest run");
   });
 });
+
+describe("margin prompts check against a model", () => {
+  const withSettings = () =>
+    library({
+      "warm.md": "---\ntitle: Warm Reviewer\ntemperature: 0.3\n---\nReview warmly.\n",
+      "deep.md": "---\ntitle: Deep Reviewer\nreasoning_effort: minimal\n---\nReview deeply.\n",
+      "plain.md": "---\ntitle: Plain Reviewer\n---\nReview plainly.\n",
+    });
+  const checkOn = (folder: string, ...flags: string[]) =>
+    runMargin(["prompts", "check", "--folder", folder, ...flags], {}, join(folder, ".."));
+
+  it("names each setting the model cannot take, the file, the model and what to do", async () => {
+    const run = await checkOn(withSettings(), "--provider", "anthropic");
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("2 problems in the prompt library:");
+    expect(run.stderr).toContain(
+      "prompts/warm.md: on anthropic claude-sonnet-5-5: Temperature is 0.3, but Anthropic's API (version 2026-10-21) takes no temperature for any model: clear Temperature.",
+    );
+    expect(run.stderr).toContain(
+      "prompts/deep.md: on anthropic claude-sonnet-5-5: Reasoning effort is minimal, but claude-sonnet-5-5 (Claude Sonnet 5.5) takes low, medium, high, xhigh, max: choose one of those, or clear Reasoning effort.",
+    );
+  });
+
+  it("accepts the same settings on a model that takes them", async () => {
+    const run = await checkOn(withSettings(), "--provider", "openai", "--model", "gpt-5");
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("1 problem in the prompt library:");
+    expect(run.stderr).toContain(
+      "prompts/warm.md: on openai gpt-5: Temperature is 0.3, but gpt-5 is a reasoning model and takes only its default temperature: clear Temperature.",
+    );
+    const fine = await checkOn(
+      library({ "warm.md": "---\ntitle: Warm Reviewer\ntemperature: 0.3\n---\nReview warmly.\n" }),
+      "--provider",
+      "openai",
+      "--model",
+      "gpt-4.1",
+    );
+    expect(fine.code, fine.stderr).toBe(0);
+  });
+
+  it("passes the library on every provider's default model", async () => {
+    for (const provider of ["openai", "anthropic", "bedrock"]) {
+      const run = await checkOn(LIBRARY_FOLDER, "--provider", provider);
+      expect(run.code, `${provider}: ${run.stderr}`).toBe(0);
+    }
+  });
+});

@@ -59,7 +59,20 @@ describe("a prompt's settings", () => {
       model: "gpt-test",
     });
 
-    expect(settings.model).toBe("claude-sonnet-4-5");
+    expect(settings.model).toBe("claude-sonnet-5-5");
+  });
+
+  it("give a provider asked for instead of the prompt's its own default model, not the prompt's", () => {
+    const settings = parseReviewSettings(
+      prompt({
+        Provider: { type: "select", value: "openai" },
+        Model: { type: "rich_text", value: "gpt-6-luna" },
+      }),
+      {},
+      { provider: "anthropic" },
+    );
+
+    expect(settings).toMatchObject({ provider: "anthropic", model: "claude-sonnet-5-5" });
   });
 
   it("refuse a bad value, naming the property, the value and what is allowed", () => {

@@ -23,7 +23,7 @@ import {
   sampleDocuments,
   startWorkspace,
 } from "../support/libraryWorld.ts";
-import { openAiTurn } from "../support/reviewWorld.ts";
+import { openAiTurn, WORLD_MODELS } from "../support/reviewWorld.ts";
 import { runMargin } from "../support/runMargin.ts";
 
 /**
@@ -107,6 +107,6 @@ function review(pageId: string, prompt: string) {
     OPENAI_API_KEY: "sk-test-key",
     OPENAI_BASE_URL: model.url,
     MARGIN_PROVIDER: "openai",
-    MARGIN_MODEL: "test-model",
+    MARGIN_MODEL: WORLD_MODELS.openai,
   });
 }

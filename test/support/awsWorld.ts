@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from "aws-l
 import { SqsEmulator } from "../../emulators/aws/SqsEmulator.ts";
 import { SsmEmulator } from "../../emulators/aws/SsmEmulator.ts";
 import { type LocalDynamo, startLocalDynamo } from "./dynamoWorld.ts";
-import type { ReviewWorld } from "./reviewWorld.ts";
+import { type ReviewWorld, WORLD_MODELS } from "./reviewWorld.ts";
 
 export const WEBHOOK_SECRET = "whsec_test_shared_secret";
 export const QUEUE_NAME = "margin-reviews.fifo";
@@ -51,7 +51,7 @@ export class AwsWorld {
         ? { OPENAI_BASE_URL: review.model.url }
         : { ANTHROPIC_BASE_URL: review.model.url }),
       MARGIN_PROVIDER: review.provider,
-      MARGIN_MODEL: "test-model",
+      MARGIN_MODEL: WORLD_MODELS[review.provider],
       MARGIN_NOTION_RPS: "200",
       SSM_ENDPOINT: this.ssm.endpoint,
       SQS_ENDPOINT: this.sqs.endpoint,

@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  type Behaviour,
   type Provider,
   type ScriptEntry,
   type ScriptedModelServer,
@@ -26,6 +27,17 @@ import { type MarginRun, runMargin } from "./runMargin.ts";
 
 export const TOKEN = "ntn_world_token";
 
+/**
+ * The models the worlds review with: real model names, which the scripted servers check as the providers
+ * do. OpenAI's is reached over Chat Completions (the world sets OPENAI_BASE_URL), where gpt-6-luna takes
+ * tools with reasoning effort none.
+ */
+export const WORLD_MODELS = {
+  openai: "gpt-6-luna",
+  anthropic: "claude-sonnet-5-5",
+  bedrock: "global.anthropic.claude-sonnet-5-5",
+} as const;
+
 export interface WorldOptions {
   provider: Provider;
   script?: ScriptEntry[];
@@ -44,6 +56,10 @@ export interface WorldOptions {
   docIds?: [string, string];
   /** The scripted model's thinking time. */
   modelLatencyMs?: number;
+  /** How the scripted model server misbehaves, imitating weaker servers and models. */
+  behaviours?: Behaviour[];
+  /** The OpenAI server is an OpenAI-compatible one (Ollama): any model, tool_choice ignored. */
+  compatible?: boolean;
   /** Reference pages of the RFC Reviewer (seed names, titles, markdown), in a Reviewer references database. */
   references?: Array<{ id: string; title: string; markdown: string }>;
   /** Other pages in the workspace (seed objects), such as pages a prompt links to. */
@@ -88,6 +104,8 @@ export class ReviewWorld {
       provider: options.provider,
       script: options.script ?? [],
       latencyMs: options.modelLatencyMs,
+      behaviours: options.behaviours,
+      compatible: options.compatible,
     });
     return new ReviewWorld(emulator, model, options.provider, idFor(options.docIds?.[0] ?? "doc"));
   }
@@ -95,16 +113,18 @@ export class ReviewWorld {
   readonly promptsDatabaseId = idFor("prompts");
 
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-    const keys =
-      this.provider === "openai"
-        ? { OPENAI_API_KEY: "sk-test-key", OPENAI_BASE_URL: this.model.url }
-        : { ANTHROPIC_API_KEY: "sk-ant-test-key", ANTHROPIC_BASE_URL: this.model.url };
+    const keys = {
+      openai: { OPENAI_API_KEY: "sk-test-key", OPENAI_BASE_URL: this.model.url },
+      anthropic: { ANTHROPIC_API_KEY: "sk-ant-test-key", ANTHROPIC_BASE_URL: this.model.url },
+      // The Bedrock SDK signs with the AWS credentials of the process (see `withAwsCredentials`).
+      bedrock: { ANTHROPIC_BEDROCK_BASE_URL: this.model.url, BEDROCK_REGION: "us-east-1" },
+    }[this.provider];
     return {
       NOTION_TOKEN: TOKEN,
       NOTION_BASE_URL: this.emulator.url,
       MARGIN_PROMPTS_DATABASE: this.promptsDatabaseId,
       MARGIN_PROVIDER: this.provider,
-      MARGIN_MODEL: "test-model",
+      MARGIN_MODEL: WORLD_MODELS[this.provider],
       MARGIN_NOTION_RPS: "200",
       MARGIN_LEDGER_FILE: this.ledgerFile,
       ...keys,
@@ -131,7 +151,7 @@ export class ReviewWorld {
       parent: Record<string, string>;
       discussion_id: string;
       display_name: { resolved_name: string };
-      rich_text: Array<{ plain_text: string }>;
+      rich_text: Array<{ plain_text: string; type?: string; href?: string | null }>;
     }
   > {
     return this.emulator.control
@@ -295,11 +315,39 @@ export function anthropicTurn(
   };
 }
 
+/** A turn in neutral terms: the scripted server writes it in the format of whichever API was called. */
+export function turn(
+  calls: ReadonlyArray<readonly [name: string, args: Record<string, unknown>]>,
+  extra: { text?: string; refusal?: string; stop?: "max_tokens" } = {},
+): ScriptEntry {
+  return { $turn: { calls: calls.map(([name, args]) => ({ name, arguments: args })), ...extra } };
+}
+
+/** AWS credentials in this process's environment, as the Bedrock SDK's credential chain reads them. */
+export function withAwsCredentials(): () => void {
+  const before = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+  process.env.AWS_ACCESS_KEY_ID = "AKIATESTTESTTESTTEST";
+  process.env.AWS_SECRET_ACCESS_KEY = "test-secret-access-key-for-signing";
+  return () => {
+    for (const [name, value] of [
+      ["AWS_ACCESS_KEY_ID", before.id],
+      ["AWS_SECRET_ACCESS_KEY", before.secret],
+    ] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
 export function turnFor(
   provider: Provider,
   calls: Array<[name: string, args: Record<string, unknown>]>,
 ): ScriptEntry {
-  return provider === "openai" ? openAiTurn(calls) : anthropicTurn(calls);
+  return provider === "openai"
+    ? openAiTurn(calls)
+    : provider === "anthropic"
+      ? anthropicTurn(calls)
+      : turn(calls);
 }
 
 /** A queued review of `page` (a seed name or id) by the RFC Reviewer, as the webhook would queue it. */
