@@ -109,8 +109,25 @@ export async function runReviewJob(
     const error = new ProviderError(outcome.message, outcome.retryable ? 503 : 400);
     return giveUpOrRetry(job, attempt, classifyFailure(error), error, deps);
   }
+  if (outcome.kind === "refused") return declined(job, deps);
   return giveUpOrRetry(job, attempt, { kind: "permanent", reason: outcomeReason(result) }, undefined, deps);
 }
+
+/**
+ * The model would not review the page (it refused, or answered in words instead of its tools): one short
+ * comment says so. Its own words stay out of it; they are in the CLI's output, not on a person's page.
+ */
+async function declined(job: ReviewJob, deps: WorkerDependencies): Promise<JobOutcome> {
+  await postAsReviewer(job, DECLINED, deps);
+  await setStatus(deps.review.notion, job.pageId, "Failed", deps.log);
+  return {
+    kind: "failed",
+    failure: { kind: "permanent", reason: "The reviewer declined to review the page." },
+  };
+}
+
+export const DECLINED =
+  "I declined to review this page, so nothing else was posted. If that is unexpected, ask whoever maintains this reviewer to look at its instructions.";
 
 /** Publishes what an earlier attempt planned and did not finish posting: no reading, no model. */
 async function resume(
@@ -213,13 +230,13 @@ async function giveUpOrRetry(
 }
 
 /** One short page comment, as the reviewer, saying why the review could not run. */
-async function explainOnPage(job: ReviewJob, reason: string, deps: WorkerDependencies): Promise<void> {
+function explainOnPage(job: ReviewJob, reason: string, deps: WorkerDependencies): Promise<void> {
+  return postAsReviewer(job, `I could not review this page: ${reason}`, deps);
+}
+
+async function postAsReviewer(job: ReviewJob, text: string, deps: WorkerDependencies): Promise<void> {
   try {
-    await deps.review.notion.postComment(
-      { kind: "page", pageId: job.pageId },
-      `I could not review this page: ${reason}`,
-      job.promptTitle,
-    );
+    await deps.review.notion.postComment({ kind: "page", pageId: job.pageId }, text, job.promptTitle);
   } catch (error) {
     deps.log.error("Could not post the failure comment", { pageId: job.pageId, error: describeError(error) });
   }

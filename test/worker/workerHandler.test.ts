@@ -2,8 +2,9 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
+import { DECLINED } from "../../lambda/worker/runReviewJob.ts";
 import { AwsWorld, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
-import { ReviewWorld, reviewJob, textOf, turnFor, type WorldOptions } from "../support/reviewWorld.ts";
+import { ReviewWorld, reviewJob, textOf, turn, turnFor, type WorldOptions } from "../support/reviewWorld.ts";
 
 let review: ReviewWorld | undefined;
 let aws: AwsWorld | undefined;
@@ -105,6 +106,35 @@ describe("the worker function", () => {
     expect(pageProperty(review, "doc", "Review status")).toBe("Failed");
   });
 
+  it("says in one short comment that the reviewer declined, when the model refuses", async () => {
+    const { review, handler } = await start({
+      compatible: true,
+      behaviours: ["refuse-as-text"],
+      script: [turn([["finish_review", { summary: "x" }]]), turn([["finish_review", { summary: "x" }]])],
+    });
+
+    const response = await handler(
+      sqsEvent([{ body: reviewJob("doc"), groupId: idFor("doc") }]),
+      lambdaContext(),
+    );
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(review.botComments().map(textOf)).toEqual([DECLINED]);
+    expect(review.botComments()[0]!.display_name.resolved_name).toBe("RFC Reviewer");
+    expect(pageProperty(review, "doc", "Review status")).toBe("Failed");
+  });
+
+  it("says on the page which setting the reviewer's model cannot take, before asking the model", async () => {
+    const { review, handler } = await start({ provider: "anthropic", settings: { temperature: 0.3 } });
+
+    await handler(sqsEvent([{ body: reviewJob("doc"), groupId: idFor("doc") }]), lambdaContext());
+
+    expect(review.model.requests).toEqual([]);
+    expect(review.botComments().map(textOf)).toEqual([
+      "I could not review this page: the reviewer's prompt cannot be used. Prompt \"RFC Reviewer\" cannot run on anthropic claude-sonnet-5-5: Temperature is 0.3, but Anthropic's API (version 2026-10-21) takes no temperature for any model: clear Temperature.",
+    ]);
+  });
+
   it("leaves a message it cannot understand to the retries and the dead-letter queue", async () => {
     const { review, handler } = await start({});
 
@@ -150,7 +180,11 @@ describe("the worker function", () => {
       summaryPosted: true,
       roundTrips: 1,
       inputTokens: 1000,
+      uncachedInputTokens: 800,
+      cacheReadTokens: 200,
+      cacheWriteTokens: 0,
       outputTokens: 100,
+      costEstimateUsd: 0.0001,
     });
     expect(typeof posted.durationMs).toBe("number");
     const everything = lines.join("");
