@@ -33,9 +33,7 @@ export function neutraliseModelText(text: string, secrets: readonly string[] = [
     .replace(STRAY_MENTION_TAG, "");
   safe = safe
     .replace(LINK, (link, label: string, target: string) => (isWebAddress(target) ? link : label))
-    .replace(AUTOLINK, (link, target: string) =>
-      isWebAddress(target) ? link : target.replace(/^[^:]+:/, ""),
-    );
+    .replace(AUTOLINK, (link, target: string) => (isWebAddress(target) ? link : target));
   return safe;
 }
 
