@@ -17,5 +17,7 @@ export function benchDependencies(notionUrl: string, modelUrl: string): ReviewDe
       }),
     ),
     provider: async (name) => createLlmProvider(name, { openaiApiKey: "bench", openaiBaseUrl: modelUrl }),
+    // A model the scripted OpenAI server knows, reached over Chat Completions as a base URL is.
+    settingDefaults: { provider: "openai", model: "gpt-6-luna" },
   };
 }

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { measureBundles, median } from "./bundleBench.ts";
+import { measureCaching } from "./cachingBench.ts";
 import { measureReading } from "./readingBench.ts";
 import { measureReReview } from "./reReviewBench.ts";
 import { measureWarmWebhook } from "./webhookBench.ts";
@@ -11,7 +12,7 @@ import { measureWarmWebhook } from "./webhookBench.ts";
 const { values } = parseArgs({
   options: { sizes: { type: "string", default: "50,300,1000" }, only: { type: "string" } },
 });
-const sections = new Set((values.only ?? "bundles,rereview,reading").split(","));
+const sections = new Set((values.only ?? "bundles,caching,rereview,reading").split(","));
 
 if (sections.has("bundles")) {
   const bundles = await measureBundles();
@@ -25,6 +26,31 @@ if (sections.has("bundles")) {
   console.log(
     `webhook answer on a warm function (secrets and prompts cached, one SQS send): median ${median(warm).toFixed(1)} ms, p95 ${[...warm].sort((a, b) => a - b)[Math.floor(warm.length * 0.95)]!.toFixed(1)} ms over ${warm.length} deliveries\n`,
   );
+}
+if (sections.has("caching")) {
+  const figures = await measureCaching();
+  const count = (n: number) => n.toLocaleString("en-US").padStart(9);
+  console.log(
+    `Prompt caching: the RFC Reviewer on the demo RFC, Anthropic Messages (${figures.model}), a scripted server that caches as Anthropic documents\n`,
+  );
+  console.log(
+    `stable prefix (tools, instructions, the reviewer's references): ${figures.stablePrefixTokens.toLocaleString("en-US")} tokens`,
+  );
+  const shared = figures.sharedPrefixTokens;
+  console.log(
+    `shared by a first review and a re-review: ${shared.toLocaleString("en-US")} tokens, ${
+      shared >= figures.stablePrefixTokens
+        ? "all of the stable prefix and the opening of the document message"
+        : `${((shared / figures.stablePrefixTokens) * 100).toFixed(0)}% of the stable prefix`
+    }\n`,
+  );
+  console.log("                        uncached  cache writes  cache reads    output");
+  for (const { name, usage } of figures.turns) {
+    console.log(
+      `${name.padEnd(22)} ${count(usage.uncachedInputTokens)} ${count(usage.cacheWriteTokens).padStart(13)} ${count(usage.cacheReadTokens).padStart(12)} ${count(usage.outputTokens)}`,
+    );
+  }
+  console.log("");
 }
 if (sections.has("rereview")) {
   const figures = await measureReReview(300, 20);

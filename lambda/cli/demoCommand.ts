@@ -11,6 +11,7 @@ import { buildReviewDependencies, connectNotion } from "../config/buildReviewDep
 import { type MarginConfig, readConfig } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { FileLedger } from "../ledger/FileLedger.ts";
+import { DEFAULT_MODELS } from "../llm/modelCapabilities.ts";
 import type { ProviderName } from "../prompt/reviewSettings.ts";
 import { countTokens } from "../review/countTokens.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
@@ -55,9 +56,9 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
       io.stdout(
         [
           "To have a model review it, set one of these (in the environment or a .env file) and run `npm start` again:",
-          "  OPENAI_API_KEY=sk-...              OpenAI (model: MARGIN_MODEL, default gpt-5-mini)",
-          "  ANTHROPIC_API_KEY=sk-ant-...       Anthropic (model: MARGIN_MODEL, default claude-sonnet-4-5)",
-          "  OPENAI_BASE_URL=http://localhost:11434/v1 MARGIN_MODEL=<model>",
+          `  OPENAI_API_KEY=sk-...              OpenAI (model: MARGIN_MODEL, default ${DEFAULT_MODELS.openai})`,
+          `  ANTHROPIC_API_KEY=sk-ant-...       Anthropic (model: MARGIN_MODEL, default ${DEFAULT_MODELS.anthropic})`,
+          "  OPENAI_BASE_URL=http://localhost:11434/v1 MARGIN_MODEL=<model> MARGIN_CONTEXT_TOKENS=<its context>",
           "                                     any local OpenAI-compatible server (Ollama, llama.cpp, vLLM...)",
           "",
         ].join("\n"),
