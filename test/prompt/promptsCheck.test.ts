@@ -64,9 +64,11 @@ describe("margin prompts check", () => {
     expect(run.code, run.stderr).toBe(0);
   });
 
-  it("runs in npm test, over the library", async () => {
+  it("runs in npm test, over the library, after the typecheck and the linter", async () => {
     const manifest = await import("../../package.json", { with: { type: "json" } });
-    expect(manifest.default.scripts.test).toBe("node bin/margin.js prompts check && vitest run");
+    expect(manifest.default.scripts.test).toBe(
+      "tsc --noEmit && biome check . && node bin/margin.js prompts check && vitest run",
+    );
   });
 });
 
