@@ -61,6 +61,17 @@ function checkOpenAiModel(body: Json, api: "chat" | "responses"): ApiError | und
       code: "model_not_found",
     };
   }
+  const capParam = ["max_completion_tokens", "max_output_tokens", "max_tokens"].find(
+    (param) => typeof body[param] === "number",
+  );
+  const cap = capParam ? (body[capParam] as number) : undefined;
+  if (capParam && cap !== undefined && cap > model.maxOutputTokens) {
+    return invalid(
+      `max_tokens is too large: ${cap}. This model supports at most ${model.maxOutputTokens} completion tokens, whereas you provided ${cap}.`,
+      capParam,
+      "invalid_value",
+    );
+  }
   const effortParam = api === "chat" ? "reasoning_effort" : "reasoning.effort";
   const requested =
     api === "chat"
@@ -178,8 +189,15 @@ function checkChatPairing(messages: Json[]): ApiError | undefined {
         `An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. The following tool_call_ids did not have response messages: ${open.join(", ")}`,
         "messages",
       );
-    if (message.role === "assistant")
+    if (message.role === "assistant") {
       open = ((message.tool_calls as Array<{ id: string }> | undefined) ?? []).map((call) => call.id);
+      if (open.length === 0 && (message.content === null || message.content === undefined))
+        return invalid(
+          "Invalid value for 'content': expected a string, got null.",
+          `messages.[${index}].content`,
+          "invalid_type",
+        );
+    }
   }
   return undefined;
 }
@@ -216,9 +234,18 @@ function checkResponsesItems(items: Json[], stateless: boolean, issued: IssuedIt
   const calls = new Set<string>();
   const answered = new Set<string>();
   const reasoningSeen = new Set<string>();
-  for (const item of items) {
+  for (const [index, item] of items.entries()) {
     if (item.type === "reasoning") {
       const id = String(item.id ?? "");
+      const next = items[index + 1];
+      const followed =
+        next !== undefined &&
+        (next.type === "function_call" || next.type === "message" || next.role === "assistant");
+      if (!followed)
+        return invalid(
+          `Item '${id}' of type 'reasoning' was provided without its required following item.`,
+          "input",
+        );
       if (stateless && typeof item.encrypted_content !== "string") {
         return {
           status: 404,
@@ -363,6 +390,15 @@ function blocksOf(message: Json): Json[] {
 function checkMessagePairing(messages: Json[], issued: IssuedItems): ApiError | undefined {
   for (const [index, message] of messages.entries()) {
     const blocks = blocksOf(message);
+    if (blocks.length === 0)
+      return anthropicInvalid(
+        `messages.${index}: all messages must have non-empty content except for the optional final assistant message`,
+      );
+    const emptyText = blocks.findIndex((block) => block.type === "text" && !String(block.text ?? "").length);
+    if (emptyText >= 0)
+      return anthropicInvalid(
+        `messages.${index}.content.${emptyText}: text content blocks must be non-empty`,
+      );
     if (message.role === "assistant") {
       const uses = blocks.filter((block) => block.type === "tool_use");
       const signature = uses.map((block) => issued.thinkingBefore.get(String(block.id))).find(Boolean);

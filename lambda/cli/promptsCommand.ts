@@ -54,8 +54,9 @@ export async function promptsCommand(argv: string[], io: CliIo): Promise<number>
         openaiApi: openAiApiFor({
           openaiApi: config.MARGIN_OPENAI_API,
           openaiBaseUrl: config.OPENAI_BASE_URL,
+          openaiServer: config.MARGIN_OPENAI_SERVER,
         }),
-        compatibleServer: isCompatibleServer(config.OPENAI_BASE_URL),
+        compatibleServer: isCompatibleServer(config.OPENAI_BASE_URL, config.MARGIN_OPENAI_SERVER),
       },
     }),
   );

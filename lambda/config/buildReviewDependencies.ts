@@ -40,6 +40,7 @@ export async function buildReviewDependencies(
             anthropicApiKey:
               name === "anthropic" ? await requireSecret(secrets, "anthropicApiKey") : undefined,
             openaiApi: config.MARGIN_OPENAI_API,
+            openaiServer: config.MARGIN_OPENAI_SERVER,
             anthropicBaseUrl: config.ANTHROPIC_BASE_URL,
             bedrockRegion: config.BEDROCK_REGION ?? config.AWS_REGION,
             bedrockBaseUrl: config.ANTHROPIC_BEDROCK_BASE_URL,
@@ -52,7 +53,7 @@ export async function buildReviewDependencies(
     settingDefaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL },
     maxTurns: config.MARGIN_MAX_TURNS,
     contextTokens: config.MARGIN_CONTEXT_TOKENS,
-    compatibleServer: isCompatibleServer(config.OPENAI_BASE_URL),
+    compatibleServer: isCompatibleServer(config.OPENAI_BASE_URL, config.MARGIN_OPENAI_SERVER),
     secretValues: () => secrets.known(),
     referenceTokens: config.MARGIN_REFERENCE_TOKENS,
     fullScanAfterHours: config.MARGIN_FULL_SCAN_HOURS,

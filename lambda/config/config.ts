@@ -50,6 +50,10 @@ const configSchema = z.object({
     .min(1)
     .max(60)
     .optional(),
+  MARGIN_OPENAI_SERVER: z.preprocess(
+    (value) => (typeof value === "string" ? value.trim().toLowerCase() : value),
+    z.enum(["openai", "compatible"], "MARGIN_OPENAI_SERVER should be openai or compatible").optional(),
+  ),
   MARGIN_OPENAI_API: z.preprocess(
     (value) => (typeof value === "string" ? value.trim().toLowerCase() : value),
     z.enum(["responses", "chat"], "MARGIN_OPENAI_API should be responses or chat").optional(),

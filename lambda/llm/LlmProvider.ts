@@ -104,7 +104,11 @@ export interface ModelCapabilities {
   temperatureAdvice?: string;
   /** Reasoning effort values it takes; empty when it takes none. */
   reasoningEfforts: readonly ReasoningEffort[];
-  /** The effort a request must carry when the prompt sets none (the model's own default would be refused). */
+  /**
+   * The effort a request carries when the prompt sets none: the one Chat Completions requires of a model
+   * (`none`, where its own default would be refused), or the model's own default where it decides whether
+   * a temperature is taken.
+   */
   defaultReasoningEffort?: ReasoningEffort;
   /** Set when this model cannot take Margin's tools through this API: why, and what to do. */
   toolsUnavailable?: string;

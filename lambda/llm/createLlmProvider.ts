@@ -12,7 +12,7 @@ import { ConfigurationError } from "../errors.ts";
 import type { ProviderName } from "../prompt/reviewSettings.ts";
 import { AnthropicMessagesProvider } from "./AnthropicMessagesProvider.ts";
 import type { LlmProvider } from "./LlmProvider.ts";
-import { isCompatibleServer, type OpenAiApi, openAiApiFor } from "./modelCapabilities.ts";
+import { isCompatibleServer, type OpenAiApi, type OpenAiServer, openAiApiFor } from "./modelCapabilities.ts";
 import { OpenAiChatProvider } from "./OpenAiChatProvider.ts";
 import { OpenAiResponsesProvider } from "./OpenAiResponsesProvider.ts";
 
@@ -21,6 +21,8 @@ export interface ProviderCredentials {
   openaiBaseUrl?: string;
   /** Which OpenAI API to use; by default Responses for OpenAI itself, Chat Completions for a compatible server. */
   openaiApi?: OpenAiApi;
+  /** Whether `openaiBaseUrl` is OpenAI itself (a proxy in front of it) or a compatible server; by default from its host. */
+  openaiServer?: OpenAiServer;
   anthropicApiKey?: string;
   anthropicBaseUrl?: string;
   /** Anthropic models on Amazon Bedrock use the AWS credentials of the environment (the function's role). */
@@ -46,7 +48,9 @@ export function createLlmProvider(name: ProviderName, credentials: ProviderCrede
       baseURL: credentials.openaiBaseUrl,
       ...common,
     });
-    const options = { compatibleServer: isCompatibleServer(credentials.openaiBaseUrl) };
+    const options = {
+      compatibleServer: isCompatibleServer(credentials.openaiBaseUrl, credentials.openaiServer),
+    };
     return openAiApiFor(credentials) === "responses"
       ? new OpenAiResponsesProvider(client, options)
       : new OpenAiChatProvider(client, options);

@@ -28,14 +28,29 @@ export const DEFAULT_MODELS: Record<ProviderName, string> = {
 /** How Margin reaches OpenAI models: the Responses API, or Chat Completions (what compatible servers speak). */
 export type OpenAiApi = "responses" | "chat";
 
-/** Whether OpenAI requests go to another server than OpenAI's own (a local or compatible one). */
-export function isCompatibleServer(openaiBaseUrl: string | undefined): boolean {
-  return openaiBaseUrl !== undefined && new URL(openaiBaseUrl).hostname !== "api.openai.com";
+/** Whether the OpenAI base URL is OpenAI itself or a compatible server; MARGIN_OPENAI_SERVER can say. */
+export type OpenAiServer = "openai" | "compatible";
+
+/**
+ * Whether OpenAI requests go to another server than OpenAI's own (a local or compatible one): any base URL
+ * but OpenAI's hosts (`api.openai.com`, and its regional ones such as `eu.api.openai.com`), unless
+ * configuration declares which it is (a proxy in front of OpenAI is OpenAI, as far as models go).
+ */
+export function isCompatibleServer(openaiBaseUrl: string | undefined, declared?: OpenAiServer): boolean {
+  if (declared) return declared === "compatible";
+  return openaiBaseUrl !== undefined && !/(^|\.)api\.openai\.com$/.test(new URL(openaiBaseUrl).hostname);
 }
 
-/** Which OpenAI API a configuration uses. */
-export function openAiApiFor(credentials: { openaiApi?: OpenAiApi; openaiBaseUrl?: string }): OpenAiApi {
-  return credentials.openaiApi ?? (isCompatibleServer(credentials.openaiBaseUrl) ? "chat" : "responses");
+/** Which OpenAI API a configuration uses: Responses for OpenAI itself, Chat Completions for other servers. */
+export function openAiApiFor(credentials: {
+  openaiApi?: OpenAiApi;
+  openaiBaseUrl?: string;
+  openaiServer?: OpenAiServer;
+}): OpenAiApi {
+  return (
+    credentials.openaiApi ??
+    (isCompatibleServer(credentials.openaiBaseUrl, credentials.openaiServer) ? "chat" : "responses")
+  );
 }
 
 /** Where requests go: the provider, and for OpenAI which API and whether the server is OpenAI's own. */
@@ -68,6 +83,8 @@ interface OpenAiFamily {
   parallelToolCalls: boolean;
   maxOutputTokens: number;
   contextTokens: number;
+  /** The effort the model works at when a request names none, where that matters (it is `none`). */
+  defaultEffort?: ReasoningEffort;
 }
 
 const GPT_6: Omit<OpenAiFamily, "prefix" | "family"> = {
@@ -100,6 +117,7 @@ const OPENAI_FAMILIES: OpenAiFamily[] = [
     prefix,
     family: prefix,
     ...GPT_5_4,
+    defaultEffort: "none" as const,
     chatTools: "always" as const,
     contextTokens: 400_000,
   })),
@@ -107,6 +125,7 @@ const OPENAI_FAMILIES: OpenAiFamily[] = [
     prefix: "gpt-5.1",
     family: "gpt-5.1",
     ...GPT_5_4,
+    defaultEffort: "none",
     efforts: ["none", "low", "medium", "high"],
     chatTools: "always",
     contextTokens: 400_000,
@@ -299,6 +318,7 @@ function openAiCapabilities(family: OpenAiFamily, api: OpenAiApi, model: string)
     // On Chat Completions these models take tools only with effort none, so that is all they may be given.
     reasoningEfforts: onlyNone ? ["none"] : family.efforts,
     ...(onlyNone ? { defaultReasoningEffort: "none" as const } : {}),
+    ...(family.defaultEffort ? { defaultReasoningEffort: family.defaultEffort } : {}),
     ...(chat && family.chatTools === "never"
       ? {
           toolsUnavailable: `${model} takes function tools only through the Responses API, not Chat Completions: set MARGIN_OPENAI_API=responses (the server must speak /v1/responses), or choose a model that works over Chat Completions`,

@@ -9,6 +9,7 @@
 import type { z } from "zod";
 import type { ToolCall } from "../llm/LlmProvider.ts";
 import { neutraliseModelText, redactSecrets } from "./neutraliseModelText.ts";
+import { MAX_SUMMARY_CHARACTERS } from "./planPublication.ts";
 import { type DocumentBlock, flattenBlocks } from "./ReviewDocument.ts";
 import { isFresh, type ReviewHistory } from "./ReviewHistory.ts";
 import type { RenderedDocument } from "./renderDocument.ts";
@@ -21,6 +22,9 @@ import {
 } from "./reviewTools.ts";
 import type { ToolOutcome } from "./runAgent.ts";
 import type { Severity } from "./severity.ts";
+
+/** How much of a refused call's arguments is kept for the report. */
+const MAX_REPORTED_ARGUMENTS = 2_000;
 
 export interface PlannedComment {
   /** The block's reference in the rendering (`b7`). */
@@ -78,15 +82,20 @@ export class ReviewActions {
     const outcome = this.check(call);
     if (!outcome.ok)
       this.rejected.push({
-        tool: this.safe(call.name),
-        arguments: this.safe(call.rawArguments),
-        reason: this.safe(outcome.message),
+        tool: this.safe(call.name, 100),
+        arguments: this.safe(call.rawArguments, MAX_REPORTED_ARGUMENTS),
+        reason: this.safe(outcome.message, MAX_REPORTED_ARGUMENTS),
       });
     return outcome;
   }
 
-  private safe(text: string): string {
-    return neutraliseModelText(text, this.options.secrets);
+  /**
+   * The model's text made safe to keep: secrets redacted first (so a cut cannot leave half of one), then
+   * cut to `limit` characters, then neutralised.
+   */
+  private safe(text: string, limit = Number.POSITIVE_INFINITY): string {
+    const redacted = redactSecrets(text, this.options.secrets ?? []);
+    return neutraliseModelText(redacted.length > limit ? `${redacted.slice(0, limit)}…` : redacted);
   }
 
   private check(call: ToolCall): ToolOutcome {
@@ -100,7 +109,8 @@ export class ReviewActions {
       case "finish_review": {
         const args = parse(finishReviewArguments, call.arguments);
         if (!args.ok) return args.outcome;
-        this.summary = this.safe(args.value.summary).trim();
+        // Far more than is ever posted (planPublication caps it), kept bounded for the steps before that.
+        this.summary = this.safe(args.value.summary, MAX_SUMMARY_CHARACTERS * 3).trim();
         return { ok: true, message: "Review finished.", finishes: true };
       }
       default:

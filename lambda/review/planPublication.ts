@@ -54,43 +54,67 @@ export function planPublication(input: PlanInput): PublicationPlan {
   };
 }
 
-/** Longest summary posted, footer included; a longer one is cut at a line or word, with a line saying so. */
+/** Longest summary posted, footer included. */
 export const MAX_SUMMARY_CHARACTERS = 6_000;
+/** Of the model's own summary, at least this much is kept however long the "Also noted" list is. */
+const MIN_MODEL_SUMMARY = 1_500;
 
+/**
+ * The summary comment: the model's summary, the "Also noted" list of findings not posted on their blocks,
+ * and a footer, within MAX_SUMMARY_CHARACTERS. When it is too long, the list keeps as many findings as fit
+ * (saying how many more there were) and the model's part is cut at a line or word with a note saying so.
+ */
 function summaryText(input: PlanInput, inlineCount: number, inSummary: PlannedComment[]): string {
-  const parts = [replaceRefs(toCommentMarkdown(input.summary), input.describeRef)];
-  if (inSummary.length > 0) {
-    const items = inSummary.map(
-      (comment) =>
-        `• *${comment.severity}* — on “${oneLine(input.excerpt(comment.blockId))}”: ${oneLine(replaceRefs(toCommentMarkdown(comment.comment), input.describeRef))}`,
-    );
-    parts.push(["**Also noted**", ...items].join("\n"));
-  }
+  const model = replaceRefs(toCommentMarkdown(input.summary), input.describeRef);
   const counts = [`${inlineCount} comment${inlineCount === 1 ? "" : "s"} on the page`];
   if (inSummary.length > 0) counts.push(`${inSummary.length} more listed above`);
   const history = input.history;
-  let footer: string;
-  if (history) {
-    const changes = `${history.changed.size} block${history.changed.size === 1 ? "" : "s"} changed and ${history.added.size} new since ${history.lastReviewedAt.slice(0, 10)}`;
-    footer = `_Updated ${input.date} · ${changes} · ${counts.join(" · ")}_`;
-  } else {
-    footer = `_Reviewed ${input.date} · ${counts.join(" · ")}_`;
+  const footer = history
+    ? `_Updated ${input.date} · ${history.changed.size} block${history.changed.size === 1 ? "" : "s"} changed and ${history.added.size} new since ${history.lastReviewedAt.slice(0, 10)} · ${counts.join(" · ")}_`
+    : `_Reviewed ${input.date} · ${counts.join(" · ")}_`;
+  const room = MAX_SUMMARY_CHARACTERS - footer.length - "\n\n".length;
+  const items = inSummary.map(
+    (comment) =>
+      `• *${comment.severity}* — on “${oneLine(input.excerpt(comment.blockId))}”: ${oneLine(replaceRefs(toCommentMarkdown(comment.comment), input.describeRef))}`,
+  );
+  const noted = alsoNoted(items, room - Math.min(model.length, MIN_MODEL_SUMMARY) - "\n\n".length);
+  const modelRoom = room - (noted ? noted.length + "\n\n".length : 0);
+  return [capped(model, modelRoom), noted, footer].filter(Boolean).join("\n\n");
+}
+
+/** The "Also noted" list within `limit` characters: the findings that fit, and how many more there were. */
+function alsoNoted(items: string[], limit: number): string {
+  if (items.length === 0) return "";
+  const lines = ["**Also noted**"];
+  for (const [index, item] of items.entries()) {
+    const after = items.length - index - 1;
+    const moreLine = after > 0 ? `\n${notShown(after)}` : "";
+    if ([...lines, item].join("\n").length + moreLine.length > limit) {
+      lines.push(notShown(items.length - index));
+      break;
+    }
+    lines.push(item);
   }
-  return `${capped(parts.join("\n\n"), MAX_SUMMARY_CHARACTERS - footer.length - 2)}\n\n${footer}`;
+  return lines.join("\n");
+}
+
+function notShown(count: number): string {
+  return `• …and ${count} more, not shown for length`;
 }
 
 const CUT_NOTE = "_(The summary was longer than Margin posts; it was cut here.)_";
+const CUT_MARK = " …\n\n";
 
 /** The text, or as much of it as fits with a note that it was cut, ending at a line break or a space. */
 function capped(text: string, limit: number): string {
   if (text.length <= limit) return text;
-  const room = limit - CUT_NOTE.length - 3;
+  const room = Math.max(0, limit - CUT_NOTE.length - CUT_MARK.length);
   let cut = text.lastIndexOf("\n", room);
   if (cut < room / 2) cut = text.lastIndexOf(" ", room);
   if (cut < room / 2) cut = room;
   const code = text.charCodeAt(cut - 1);
   if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-  return `${text.slice(0, cut).trimEnd()} …\n\n${CUT_NOTE}`;
+  return `${text.slice(0, cut).trimEnd()}${CUT_MARK}${CUT_NOTE}`;
 }
 
 /** The text of one inline comment: a severity word for the serious ones, the quote when the block is long. */

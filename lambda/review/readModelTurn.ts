@@ -12,7 +12,8 @@ const ARGUMENT_KEYS = ["arguments", "parameters", "args", "input", "tool_input"]
 
 export function readModelTurn(turn: ModelTurn, toolNames: readonly string[], turnNumber: number): ModelTurn {
   const text = stripThinking(turn.text);
-  if (turn.toolCalls.length > 0 || !text) return { ...turn, text };
+  // Calls in an answer cut off at the token limit are not trusted anyway.
+  if (turn.toolCalls.length > 0 || !text || turn.stopReason === "max_tokens") return { ...turn, text };
   const recovered = recoverToolCalls(text, toolNames, turnNumber);
   if (recovered.calls.length === 0) return { ...turn, text };
   // The calls were rebuilt from text: the provider's own record of the turn no longer matches it.
@@ -44,28 +45,37 @@ export function recoverToolCalls(
   toolNames: readonly string[],
   turnNumber = 1,
 ): { calls: ToolCall[]; rest: string } {
+  if (text.length > MAX_SEARCHED_CHARACTERS) return { calls: [], rest: text };
   const calls: ToolCall[] = [];
   const spans: Array<[number, number]> = [];
-  for (const candidate of jsonCandidates(text)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(candidate.json);
-    } catch {
-      continue;
+  const visit = (pairs: BracketPair[], depth: number) => {
+    for (const pair of pairs) {
+      const found = parsedCalls(text.slice(pair.start, pair.end), toolNames);
+      if (found.length === 0) {
+        // Calls inside a larger structure that is not a call itself (a wrapper, prose in braces).
+        if (depth < 3) visit(pair.inner, depth + 1);
+        continue;
+      }
+      for (const call of found) {
+        const rawArguments = typeof call.args === "string" ? call.args : JSON.stringify(call.args ?? {});
+        calls.push(parseToolCall(`text_call_${turnNumber}_${calls.length + 1}`, call.name, rawArguments));
+      }
+      spans.push([pair.start, pair.end]);
     }
-    const found = callsIn(value, toolNames);
-    if (found.length === 0) continue;
-    for (const call of found) {
-      const rawArguments = typeof call.args === "string" ? call.args : JSON.stringify(call.args ?? {});
-      const id = `text_call_${turnNumber}_${calls.length + 1}`;
-      calls.push(parseToolCall(id, call.name, rawArguments));
-    }
-    spans.push([candidate.start, candidate.end]);
-  }
+  };
+  visit(bracketPairs(text), 0);
   let rest = text;
   for (const [start, end] of spans.sort((a, b) => b[0] - a[0])) rest = rest.slice(0, start) + rest.slice(end);
   rest = rest.replace(/<\/?tool_call>|\[TOOL_CALLS\]|<\|python_tag\|>|```(?:json)?\s*```/gi, "").trim();
   return { calls, rest };
+}
+
+function parsedCalls(json: string, toolNames: readonly string[]): Array<{ name: string; args: unknown }> {
+  try {
+    return callsIn(JSON.parse(json), toolNames);
+  } catch {
+    return [];
+  }
 }
 
 /** The calls a parsed JSON value holds: one call, a list of them, or `{tool_calls: [...]}`. */
@@ -90,46 +100,48 @@ function asCall(value: unknown, toolNames: readonly string[]): { name: string; a
   return { name, args: argumentKey ? value[argumentKey] : {} };
 }
 
-/** Every top-level `{…}` or `[…]` in the text that balances, strings taken into account. */
-function jsonCandidates(text: string): Array<{ json: string; start: number; end: number }> {
-  const found: Array<{ json: string; start: number; end: number }> = [];
-  let index = 0;
-  while (index < text.length) {
-    const char = text[index]!;
-    if (char !== "{" && char !== "[") {
-      index += 1;
-      continue;
-    }
-    const end = balancedEnd(text, index);
-    if (end === undefined) {
-      index += 1;
-      continue;
-    }
-    found.push({ json: text.slice(index, end), start: index, end });
-    index = end;
-  }
-  return found;
+/** Text longer than this is not searched for calls: no model writes a review's calls at such length. */
+const MAX_SEARCHED_CHARACTERS = 200_000;
+
+interface BracketPair {
+  start: number;
+  end: number;
+  inner: BracketPair[];
 }
 
-function balancedEnd(text: string, start: number): number | undefined {
-  const stack: string[] = [];
+/**
+ * The balanced `{…}` and `[…]` spans of the text, outermost first, each with the spans inside it: one pass
+ * with a stack (strings are tracked inside brackets only, so quotes in prose do not confuse it).
+ */
+function bracketPairs(text: string): BracketPair[] {
+  const roots: BracketPair[] = [];
+  const stack: Array<{ start: number; closer: string; inner: BracketPair[] }> = [];
   let inString = false;
-  for (let index = start; index < text.length; index++) {
+  for (let index = 0; index < text.length; index++) {
     const char = text[index]!;
     if (inString) {
       if (char === "\\") index += 1;
       else if (char === '"') inString = false;
       continue;
     }
-    if (char === '"') inString = true;
-    else if (char === "{") stack.push("}");
-    else if (char === "[") stack.push("]");
+    if (char === '"' && stack.length > 0) inString = true;
+    else if (char === "{" || char === "[")
+      stack.push({ start: index, closer: char === "{" ? "}" : "]", inner: [] });
     else if (char === "}" || char === "]") {
-      if (stack.pop() !== char) return undefined;
-      if (stack.length === 0) return index + 1;
+      const open = stack.pop();
+      if (!open || open.closer !== char) {
+        // Not JSON: what was open is abandoned, and its complete spans stand on their own.
+        for (const abandoned of [...stack, ...(open ? [open] : [])]) roots.push(...abandoned.inner);
+        stack.length = 0;
+        continue;
+      }
+      const pair = { start: open.start, end: index + 1, inner: open.inner };
+      (stack.at(-1)?.inner ?? roots).push(pair);
     }
   }
-  return undefined;
+  // Openers never closed (a brace in prose): their complete spans stand on their own.
+  for (const unclosed of stack) roots.push(...unclosed.inner);
+  return roots.sort((a, b) => a.start - b.start);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -69,7 +69,7 @@ export async function runAgent(input: AgentInput): Promise<AgentResult> {
   for (let turn = 1; turn <= input.maxTurns; turn++) {
     const last = turn === input.maxTurns;
     const reply = readModelTurn(
-      await input.provider.complete({ ...input.request, conversation, toolChoice: choiceFor(input, last) }),
+      await input.provider.complete(requestFor(input, conversation, last)),
       toolNames,
       turn,
     );
@@ -86,17 +86,16 @@ export async function runAgent(input: AgentInput): Promise<AgentResult> {
     if (reply.stopReason === "max_tokens") return done({ kind: "truncated" });
     if (reply.toolCalls.length === 0) {
       if (input.mode === "reply") return done({ kind: "no_tool_calls", text: reply.text });
-      if (reminded || last) {
-        return done({
-          kind: "refused",
-          reason: reply.text || "The model answered without using its tools.",
-        });
+      if (reminded) {
+        return done({ kind: "refused", reason: reply.text || "The model answered without using its tools." });
       }
+      // Out of turns before the reminder could be given: the model did not finish, it did not decline.
+      if (last) return done({ kind: "turn_limit" });
       reminded = true;
-      conversation.push(
-        { role: "assistant", text: reply.text, toolCalls: [], replay: reply.replay },
-        { role: "user", text: USE_THE_TOOLS },
-      );
+      // An empty answer is not sent back: the APIs refuse an assistant message without content.
+      if (reply.text.trim())
+        conversation.push({ role: "assistant", text: reply.text, toolCalls: [], replay: reply.replay });
+      conversation.push({ role: "user", text: USE_THE_TOOLS });
       continue;
     }
     conversation.push({
@@ -120,10 +119,17 @@ export async function runAgent(input: AgentInput): Promise<AgentResult> {
   return { ending: { kind: "turn_limit" }, roundTrips: input.maxTurns, usage };
 }
 
-/** In a review the model must call a tool, and on the last turn it may only finish. */
-function choiceFor(input: AgentInput, last: boolean): ToolChoice {
-  if (input.mode === "reply") return { kind: "auto" };
-  return last ? { kind: "tool", name: input.finishTool } : { kind: "required" };
+/**
+ * In a review the model must call a tool, and on the last turn it may only finish: it is offered only the
+ * finishing tool then, so even a model or server that ignores a forced `tool_choice` has nothing else to
+ * call.
+ */
+function requestFor(input: AgentInput, conversation: ConversationItem[], last: boolean): ModelRequest {
+  if (input.mode === "reply") return { ...input.request, conversation, toolChoice: { kind: "auto" } };
+  if (!last) return { ...input.request, conversation, toolChoice: { kind: "required" } };
+  const toolChoice: ToolChoice = { kind: "tool", name: input.finishTool };
+  const tools = input.request.tools.filter((tool) => tool.name === input.finishTool);
+  return { ...input.request, tools, conversation, toolChoice };
 }
 
 function handleCalls(

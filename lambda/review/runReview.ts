@@ -129,8 +129,11 @@ export interface ReviewResult {
 
 export const DEFAULT_MAX_OUTPUT_TOKENS = 16_000;
 export const DEFAULT_FULL_SCAN_HOURS = 24;
-/** Room kept in the context window for the model's answer (its tool calls and summary). */
-export const ANSWER_RESERVE_TOKENS = 2_000;
+/**
+ * Room the model's answer needs in its context window at least (tool calls, a summary, some thinking);
+ * the output cap sent never exceeds what is left of the window, so the answer cannot push the input out.
+ */
+export const ANSWER_RESERVE_TOKENS = 4_000;
 /** The context Ollama gives a model by default on a small GPU: the usual trap for local models. */
 export const TYPICAL_LOCAL_CONTEXT_TOKENS = 4_096;
 
@@ -212,8 +215,8 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   const tools = reviewToolSpecs(
     request.replyTo ? { replies: true, only: ["reply_in_thread"] } : { replies: settings.replyInThreads },
   );
-  const tooLarge = checkContext(input, tools, capabilities, deps, progress);
-  if (tooLarge) return { ...base, usage: NO_USAGE, roundTrips: 0, outcome: tooLarge };
+  const fit = fitContext(input, tools, capabilities, deps, progress);
+  if ("kind" in fit) return { ...base, usage: NO_USAGE, roundTrips: 0, outcome: fit };
 
   const actions = new ReviewActions(rendered, {
     pageId: document.page.id,
@@ -235,7 +238,7 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
         model: settings.model,
         system: input.system,
         tools,
-        maxOutputTokens: deps.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
+        maxOutputTokens: fit.maxOutputTokens,
         temperature: settings.temperature,
         reasoningEffort: settings.reasoningEffort,
         // One cache per reviewer and mode: their requests start with the same instructions and tools.
@@ -260,7 +263,11 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
     };
   }
   const ended = { ...base, usage: agent.usage, roundTrips: agent.roundTrips };
-  const describeRef = (ref: string) => describeReference(rendered, ref);
+  // The document's own words go into what is posted: they are redacted as the model's input was.
+  const describeRef = (ref: string) => {
+    const described = describeReference(rendered, ref);
+    return described === undefined ? undefined : redactSecrets(described, secrets);
+  };
 
   let plan: PublicationPlan;
   if (request.replyTo) {
@@ -294,7 +301,7 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
       replies: actions.replies,
       summary,
       settings,
-      excerpt: (blockId) => excerpt(rendered, blockId),
+      excerpt: (blockId) => redactSecrets(excerpt(rendered, blockId), secrets),
       date: now().toISOString().slice(0, 10),
       history,
     });
@@ -416,20 +423,22 @@ function checkModel(
 
 /**
  * Stops a review whose input would not fit the model's context window before the model is asked: a
- * server that cuts an input from the front would drop the instructions without a word. Where the window
- * is not known (a compatible server without MARGIN_CONTEXT_TOKENS), an input larger than a local server's
- * usual default is reported as a warning.
+ * server that cuts an input from the front would drop the instructions without a word. Otherwise gives
+ * the output cap to ask for: never more than the window leaves. MARGIN_CONTEXT_TOKENS counts only where
+ * the capability table does not know the window (a compatible server's model); where neither knows it, the
+ * review goes on with a warning.
  */
-function checkContext(
+function fitContext(
   input: ReviewInput,
   tools: ReturnType<typeof reviewToolSpecs>,
   capabilities: ModelCapabilities,
   deps: ReviewDependencies,
   progress: (event: ProgressEvent) => void,
-): Extract<ReviewOutcome, { kind: "too_large" }> | undefined {
+): Extract<ReviewOutcome, { kind: "too_large" }> | { maxOutputTokens: number } {
+  const wanted = deps.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
   const estimatedTokens = estimateTokens(`${input.system}\n${input.user}\n${JSON.stringify(tools)}`);
-  const needed = estimatedTokens + ANSWER_RESERVE_TOKENS;
-  const contextTokens = deps.contextTokens ?? capabilities.contextTokens;
+  const needed = estimatedTokens + Math.min(wanted, ANSWER_RESERVE_TOKENS);
+  const contextTokens = capabilities.contextTokens ?? deps.contextTokens;
   if (contextTokens === undefined) {
     if (needed > TYPICAL_LOCAL_CONTEXT_TOKENS) {
       progress({
@@ -438,9 +447,9 @@ function checkContext(
         typicalContextTokens: TYPICAL_LOCAL_CONTEXT_TOKENS,
       });
     }
-    return undefined;
+    return { maxOutputTokens: wanted };
   }
-  if (needed <= contextTokens) return undefined;
+  if (needed <= contextTokens) return { maxOutputTokens: Math.min(wanted, contextTokens - estimatedTokens) };
   const advice = deps.compatibleServer
     ? `Give the model a context of at least ${needed.toLocaleString("en-US")} tokens (for Ollama: OLLAMA_CONTEXT_LENGTH=${powerOfTwoAtLeast(needed)} ollama serve) and set MARGIN_CONTEXT_TOKENS to match, or lower MARGIN_REFERENCE_TOKENS to send fewer reference pages.`
     : "Choose a model with a larger context window, or lower MARGIN_REFERENCE_TOKENS to send fewer reference pages.";

@@ -56,7 +56,11 @@ describe("the RFC Reviewer on a local model", () => {
     expect(run.stdout).toContain("**Verdict:** ready.");
     expect(run.stdout).not.toContain("<think>");
     const body = ollama.requests[0]!.body;
-    expect(body).toMatchObject({ model: "qwen3:8b", max_tokens: 16_000, max_completion_tokens: 16_000 });
+    // The output cap leaves the input its room in the 16,384-token context, so nothing is pushed out.
+    expect(body).toMatchObject({ model: "qwen3:8b" });
+    expect(body.max_tokens).toBe(body.max_completion_tokens);
+    expect(body.max_tokens).toBeLessThan(16_384 - 3_000);
+    expect(body.max_tokens).toBeGreaterThan(4_000);
     expect(body).not.toHaveProperty("parallel_tool_calls");
     expect(body).not.toHaveProperty("prompt_cache_key");
     expect(ollama.requests[0]!.path).toBe("/v1/chat/completions");

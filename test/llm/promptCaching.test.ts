@@ -25,7 +25,8 @@ const comment = [
 const finish = ["finish_review", { summary: "Not ready." }] as const;
 
 type Body = Record<string, unknown>;
-const RESPONSES = { MARGIN_OPENAI_API: "responses", MARGIN_MODEL: "gpt-6.2-sol" };
+/** The scripted server as OpenAI itself: the Responses API, with a prompt cache key per reviewer. */
+const RESPONSES = { MARGIN_OPENAI_SERVER: "openai", MARGIN_MODEL: "gpt-6.2-sol" };
 
 describe("the stable prefix", () => {
   it.each([
@@ -42,6 +43,7 @@ describe("the stable prefix", () => {
     expect(again.code, again.stderr).toBe(0);
     const [review, reReview] = world.model.requests.map((request) => request.body);
     expect(JSON.stringify(prefixOf(reReview!))).toBe(JSON.stringify(prefixOf(review!)));
+    expect(prefixOf(review!).every((part) => part !== undefined)).toBe(true);
     expect(JSON.stringify(reReview)).toContain("This is a re-review");
     expect(JSON.stringify(review)).not.toContain("This is a re-review");
   });

@@ -47,7 +47,8 @@ const ROUTES: Route[] = [
     name: "OpenAI Responses",
     provider: "openai",
     model: "gpt-6.2-sol",
-    env: (url) => ({ OPENAI_API_KEY: "sk-test-key", OPENAI_BASE_URL: url, MARGIN_OPENAI_API: "responses" }),
+    // The scripted server stands in for OpenAI itself, as a proxy in front of it would.
+    env: (url) => ({ OPENAI_API_KEY: "sk-test-key", OPENAI_BASE_URL: url, MARGIN_OPENAI_SERVER: "openai" }),
     // Reasoning goes back as the encrypted item it came as (no state is kept at OpenAI).
     carriesBack: (body) =>
       (body.input as Array<{ type?: string; encrypted_content?: string }>).find(
@@ -58,7 +59,12 @@ const ROUTES: Route[] = [
     name: "OpenAI Chat Completions",
     provider: "openai",
     model: "gpt-6-luna",
-    env: (url) => ({ OPENAI_API_KEY: "sk-test-key", OPENAI_BASE_URL: url }),
+    env: (url) => ({
+      OPENAI_API_KEY: "sk-test-key",
+      OPENAI_BASE_URL: url,
+      MARGIN_OPENAI_SERVER: "openai",
+      MARGIN_OPENAI_API: "chat",
+    }),
   },
   {
     name: "Anthropic Messages",
@@ -121,6 +127,11 @@ describe.each(ROUTES)("every library reviewer through $name", (route) => {
       expect(run.code, run.stderr).toBe(0);
       expect(model.requests.map((request) => request.rejected)).toEqual([undefined, undefined]);
       if (route.carriesBack) expect(route.carriesBack(model.requests[1]!.body)).toBe(true);
+      if (route.provider === "openai") {
+        expect(model.requests[0]!.body.prompt_cache_key).toBe(
+          `margin-${idFor(`prompt:${reviewer}`).replaceAll("-", "")}-review`,
+        );
+      }
       expect(run.stdout).toContain("**Verdict:** ready.");
     },
   );
@@ -244,6 +255,19 @@ describe("prompt settings and models", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
       "gpt-6.2-sol takes function tools only through the Responses API, not Chat Completions: set MARGIN_OPENAI_API=responses",
+    );
+    expect(world.model.requests).toEqual([]);
+  });
+
+  it("refuses a Claude model for OpenAI itself, naming both providers", async () => {
+    const route = routeNamed("OpenAI Responses");
+    world = await start(route, {});
+
+    const run = await review(world, route, "claude-sonnet-5-5");
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      'Model "claude-sonnet-5-5" is an Anthropic model, but the provider is openai: set Model to an OpenAI model (such as gpt-6.2-sol), or Provider to anthropic or bedrock.',
     );
     expect(world.model.requests).toEqual([]);
   });

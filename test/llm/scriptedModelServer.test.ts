@@ -418,6 +418,62 @@ describe("the scripted servers answer a request that breaks a provider's rule as
   });
 });
 
+describe("the scripted servers refuse conversations and limits the providers refuse", () => {
+  it("an empty assistant message (Anthropic), a null one (Chat), a lone reasoning item, an output cap too high", async () => {
+    server = await startScriptedModelServer({ provider: "anthropic", script: [] });
+    const anthropic = new Anthropic({ apiKey: "sk-ant-test", baseURL: server.url, maxRetries: 0 });
+    const empty = await failureOf(
+      anthropic.messages.create({
+        model: "claude-sonnet-5-5",
+        max_tokens: 100,
+        messages: [
+          { role: "user", content: "Review" },
+          { role: "assistant", content: [] },
+          { role: "user", content: "Use the tools." },
+        ],
+      }),
+    );
+    await server.close();
+    server = await startScriptedModelServer({ provider: "openai", script: [] });
+    const openai = new OpenAI({ apiKey: "sk-test", baseURL: server.url, maxRetries: 0 });
+    const nullContent = await failureOf(
+      openai.chat.completions.create({
+        model: "gpt-4.1",
+        messages: [
+          { role: "user", content: "Review" },
+          { role: "assistant", content: null },
+          { role: "user", content: "Use the tools." },
+        ],
+      }),
+    );
+    const loneReasoning = await failureOf(
+      openai.responses.create({
+        model: "gpt-6.2-sol",
+        store: false,
+        input: [
+          { role: "user", content: "Review" },
+          { type: "reasoning", id: "rs_1", summary: [], encrypted_content: "enc" },
+          { role: "user", content: "Again" },
+        ] as never,
+      }),
+    );
+    const cap = await failureOf(
+      openai.responses.create({ model: "gpt-6.2-sol", input: "Review", max_output_tokens: 500_000 }),
+    );
+
+    expect(empty.message).toBe(
+      "messages.1: all messages must have non-empty content except for the optional final assistant message",
+    );
+    expect(nullContent.message).toBe("Invalid value for 'content': expected a string, got null.");
+    expect(loneReasoning.message).toBe(
+      "Item 'rs_1' of type 'reasoning' was provided without its required following item.",
+    );
+    expect(cap.message).toBe(
+      "max_tokens is too large: 500000. This model supports at most 128000 completion tokens, whereas you provided 500000.",
+    );
+  });
+});
+
 describe("the scripted servers behave like weaker servers and models when asked", () => {
   const chat = (openai: OpenAI, toolChoice?: "required") =>
     openai.chat.completions.create({

@@ -101,6 +101,37 @@ describe("a model that answers in text instead of tools", () => {
   });
 });
 
+describe("an empty answer", () => {
+  it("is not sent back (the APIs refuse empty messages): the reminder follows, and the review completes", async () => {
+    world = await ReviewWorld.start({ provider: "anthropic", script: [turn([]), turn([weekend, finish])] });
+
+    const run = await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(world.model.requests.map((request) => request.rejected)).toEqual([undefined, undefined]);
+    const messages = world.model.requests[1]!.body.messages as Array<{ role: string; content: unknown }>;
+    expect(messages.map((message) => message.role)).toEqual(["user", "user"]);
+    expect(posted(world)).toHaveLength(2);
+  });
+
+  it("on the last turn, before any reminder, means the model ran out of turns, not that it declined", async () => {
+    world = await ReviewWorld.start({
+      provider: "openai",
+      compatible: true,
+      script: [review([weekend]), review([], { text: "I need more time." })],
+    });
+
+    const run = await world.margin(
+      ["review", world.pageId, "--prompt", "RFC Reviewer"],
+      world.env({ ...LOCAL_MODEL, MARGIN_MAX_TURNS: "2" }),
+    );
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("used all 2 turns without finishing");
+    expect(posted(world)).toEqual([]);
+  });
+});
+
 describe("local models' habits", () => {
   it("takes tool calls written as JSON text as the calls they are, behind <think> blocks, and posts the review", async () => {
     world = await ReviewWorld.start({
@@ -177,6 +208,13 @@ describe("the turns of a review", () => {
       "required",
       { type: "function", function: { name: "finish_review" } },
     ]);
+    // On the last turn only the finishing tool is offered, for servers that ignore tool_choice.
+    const offered = (request: number) =>
+      (world!.model.requests[request]!.body.tools as Array<{ function: { name: string } }>).map(
+        (tool) => tool.function.name,
+      );
+    expect(offered(0)).toEqual(["comment_on_block", "reply_in_thread", "finish_review"]);
+    expect(offered(1)).toEqual(["finish_review"]);
     const messages = world.model.requests[1]!.body.messages as Array<{ role: string; content: string }>;
     expect(messages.at(-1)).toEqual({
       role: "user",

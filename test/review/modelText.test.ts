@@ -49,6 +49,14 @@ describe("tool calls written as text", () => {
     expect(rest).toBe("Here is my review.");
   });
 
+  it("finds a call after a brace in prose that never closes", () => {
+    const text = 'My notes { were long. {"name": "finish_review", "arguments": {"summary": "Ready."}}';
+
+    expect(recoverToolCalls(text, TOOLS).calls).toMatchObject([
+      { name: "finish_review", arguments: summary },
+    ]);
+  });
+
   it("leaves JSON that names no offered tool as text", () => {
     const text = 'The config is {"name": "rm_rf", "arguments": {}} and {"replicas": 3}.';
 
@@ -82,6 +90,20 @@ describe("text made safe to post", () => {
         "[docs](https://example.com/a_(b)) [x](javascript:alert(1)) [mail](mailto:a@b.c) <https://example.com> <file:///etc/passwd>",
       ),
     ).toBe("[docs](https://example.com/a_(b)) x mail <https://example.com> file:///etc/passwd");
+  });
+
+  it("leaves code spans, generics, bracketed calls and words about thinking tags as written", () => {
+    const text =
+      "In `handlers[type](event)` and `Map<K:V>` the lookup can fail; arr[0](x) too. The agent wraps its plan in <thinking> tags, and </reasoning> closes nothing.";
+
+    expect(neutraliseModelText(text)).toBe(text);
+  });
+
+  it("handles a million characters of unclosed brackets and tags without slowing down", () => {
+    const hostile = `${"[x](".repeat(100_000)}${"<mention-user ".repeat(50_000)}${"<a:".repeat(50_000)}`;
+
+    expect(neutraliseModelText(hostile)).toBe(hostile);
+    expect(recoverToolCalls("{[".repeat(100_000), TOOLS).calls).toEqual([]);
   });
 
   it("redacts each secret wherever it appears, and ignores values too short to be one", () => {

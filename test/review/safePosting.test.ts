@@ -66,6 +66,52 @@ describe("what the reviewer posts", () => {
     );
   });
 
+  it("redacts a secret from the document's own words quoted in what is posted", async () => {
+    world = await ReviewWorld.start({
+      provider: "openai",
+      markdown: `## Runbook\nExport NOTION_TOKEN=${TOKEN} before the import. ^runbook`,
+      script: [turn([finish("The step in b2 must not carry a live token.")])],
+    });
+
+    const run = await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
+
+    expect(run.code, run.stderr).toBe(0);
+    const summary = textOf(world.botComments()[0]!);
+    expect(summary).toContain("The step in “Export NOTION_TOKEN=[redacted] before the import.” must not");
+    expect(summary).not.toContain(TOKEN);
+  });
+
+  it("keeps the findings listed under a long summary, within 6,000 characters", async () => {
+    const minor = (block: string, quote: string) =>
+      [
+        "comment_on_block",
+        { block, quote, severity: "minor", comment: `Say more about “${quote}”.` },
+      ] as const;
+    world = await ReviewWorld.start({
+      provider: "openai",
+      settings: { maxInlineComments: 1 },
+      script: [
+        turn([
+          minor("b2", "Monday"),
+          minor("b4", "four shards"),
+          minor("b7", "latency"),
+          finish("A long summary. ".repeat(1_000)),
+        ]),
+      ],
+    });
+
+    const run = await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer", "--json"]);
+
+    expect(run.code, run.stderr).toBe(0);
+    const { summary } = JSON.parse(run.stdout) as { summary: string };
+    expect(summary.length).toBeLessThanOrEqual(6_000);
+    expect(summary).toContain("The summary was longer than Margin posts; it was cut here.");
+    expect(summary).toContain("**Also noted**");
+    expect(summary).toContain("Say more about “four shards”.");
+    expect(summary).toContain("Say more about “latency”.");
+    expect(summary).toMatch(/1 comment on the page · 2 more listed above_$/);
+  });
+
   it("cuts a summary of a million characters to one that fits, saying it was cut", async () => {
     const huge = "This paragraph goes on. ".repeat(42_000);
     world = await ReviewWorld.start({ provider: "openai", script: [turn([finish(huge)])] });
