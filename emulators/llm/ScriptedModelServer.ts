@@ -23,7 +23,7 @@
  * (Ollama): any model name, `tool_choice` ignored.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { z } from "zod";
+import * as z from "zod";
 import { LoopbackServer, readBody, sendJson as send } from "../shared/LoopbackServer.ts";
 import { type CacheUsage, PromptCacheSimulator, tokenCounter } from "./PromptCacheSimulator.ts";
 import { claudeModel, claudeModelOnBedrock, openAiModel } from "./providerModels.ts";

@@ -5,7 +5,7 @@
  * Starts a scripted model server, prints `listening on <base URL for the SDK>` when ready, and serves
  * until killed. `--compatible` makes the OpenAI server behave as an OpenAI-compatible one (Ollama).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseFlags, readJsonFile, runIfMain, serveUntilStopped } from "../shared/commandLine.ts";
 import { BEHAVIOURS, scriptSchema, startScriptedModelServer } from "./ScriptedModelServer.ts";
 

@@ -5,7 +5,7 @@
  * Starts the Notion emulator, prints one line `listening on http://127.0.0.1:<port>` when ready, and serves
  * until killed.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { parseFlags, readJsonFile, runIfMain, serveUntilStopped } from "../shared/commandLine.ts";
 import { SeedError } from "./model/seedWorkspace.ts";
 import { startNotionEmulator } from "./NotionEmulator.ts";

@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import type { z } from "zod";
+import type * as z from "zod";
 
 /** Parses `--name value` flags against a zod object of strings/coercions; prints the problem and returns undefined. */
 export function parseFlags<T extends z.ZodObject>(

@@ -3,7 +3,7 @@
  *  [--dry-run] [--json]`: reviews one page with one prompt and prints what was posted.
  */
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import { buildReviewDependencies } from "../config/buildReviewDependencies.ts";
 import { ledgerFor, readConfig, requireSetting } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";

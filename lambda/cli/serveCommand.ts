@@ -3,7 +3,7 @@
  * `startLocalService`), logging each delivery and each review, until interrupted.
  */
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { consoleLog } from "../observability/ConsoleLog.ts";
 import { startLocalService } from "../serve/startLocalService.ts";

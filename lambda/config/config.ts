@@ -6,7 +6,7 @@
  */
 
 import { resolve } from "node:path";
-import { z } from "zod";
+import * as z from "zod";
 import { ConfigurationError } from "../errors.ts";
 import { DynamoLedger } from "../ledger/DynamoLedger.ts";
 import { FileLedger } from "../ledger/FileLedger.ts";

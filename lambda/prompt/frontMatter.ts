@@ -4,7 +4,7 @@
  * the fields in the order given, so a file pulled from Notion reads like one written by hand.
  */
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import { InvalidInputError } from "../errors.ts";
 
 export interface FrontMatterFile<T> {

@@ -3,7 +3,7 @@
  * titles of its reference pages, and a body with its instructions. Problems are reported with the file and
  * the field.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { formatFrontMatter, parseFrontMatter } from "./frontMatter.ts";
 import {
   PROMPT_PROPERTIES,

@@ -3,7 +3,7 @@
  * content. Reviewers name it in `reference_pages`; in Notion it is a page of the Reviewer references
  * database.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { formatFrontMatter, parseFrontMatter } from "./frontMatter.ts";
 
 export interface ReferenceFile {

@@ -4,7 +4,7 @@
  * properties take the defaults (from the environment); a bad value is refused with the property, the
  * value and what is allowed, and so is a property whose name looks like a misspelt setting.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { PromptError } from "../errors.ts";
 import { DEFAULT_MODELS } from "../llm/modelCapabilities.ts";
 import { SEVERITIES, type Severity } from "../review/severity.ts";

@@ -5,7 +5,7 @@
  * queues nothing new. The same id names the job's run in the ledger.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { PROVIDERS, SUMMARY_MODES } from "../prompt/promptProperties.ts";
 
 export const settingOverridesSchema = z.strictObject({

@@ -6,7 +6,7 @@
  * Everything the model wrote is neutralised as it is kept (mentions and odd links made plain, secrets
  * redacted), refused calls included, so nothing unsafe reaches Notion, the terminal or a log.
  */
-import type { z } from "zod";
+import type * as z from "zod";
 import type { ToolCall } from "../llm/LlmProvider.ts";
 import { neutraliseModelText, redactSecrets } from "./neutraliseModelText.ts";
 import { MAX_SUMMARY_CHARACTERS } from "./planPublication.ts";

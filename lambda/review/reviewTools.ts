@@ -2,7 +2,7 @@
  * The reviewer's tools, defined once with zod: their arguments are validated with these schemas, and the
  * JSON Schema each provider sees is generated from them.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { ToolSpec } from "../llm/LlmProvider.ts";
 import { SEVERITIES } from "./severity.ts";
 

@@ -3,7 +3,7 @@
  * page with the properties the action includes. Both the 2025 shape (`archived`, database parent) and the
  * 2026 shape (`in_trash`, `is_archived`, data source parent) are accepted.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const relationValue = z.looseObject({
   type: z.literal("relation"),

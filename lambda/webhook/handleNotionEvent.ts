@@ -10,7 +10,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { verifyWebhookSignature } from "@notionhq/client";
-import { z } from "zod";
+import * as z from "zod";
 import type { Secrets } from "../config/secrets.ts";
 import type { Ledger } from "../ledger/Ledger.ts";
 import { parseNotionId } from "../notion/parseNotionId.ts";

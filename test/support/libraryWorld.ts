@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
-import { z } from "zod";
+import * as z from "zod";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { type NotionEmulator, startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
 import { documentsDatabaseSchema, librarySeed } from "../../lambda/cli/demo/librarySeed.ts";

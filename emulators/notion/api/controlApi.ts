@@ -3,7 +3,7 @@
  * resolving discussions, block edits as a person, request counters, runtime settings, scripted faults and
  * reset. No auth, no rate limit, no latency, not counted.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { ScriptedFault } from "../control/FaultPlan.ts";
 import { route } from "../http/Router.ts";
 import type { Json } from "../model/Json.ts";

@@ -9,7 +9,7 @@
  * - property values may be bare (`"Status": "In review"`), rich text may be a string;
  * - a comment may carry `text` or `markdown` instead of `rich_text`, and `resolved: true`.
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { BlockDraft } from "../../../lambda/notion/markdown/BlockDraft.ts";
 import { toBlockRequest } from "../../../lambda/notion/markdown/BlockDraft.ts";
 import { markdownToBlocks } from "../../../lambda/notion/markdown/markdownToBlocks.ts";
