@@ -3,6 +3,7 @@
  * binds (the emulator sets the pace), and OpenAI-compatible providers on the scripted model server.
  */
 import { createLlmProvider } from "../lambda/llm/createLlmProvider.ts";
+import { DEFAULT_MODELS } from "../lambda/llm/modelCapabilities.ts";
 import { createNotionClient } from "../lambda/notion/createNotionClient.ts";
 import { NotionClientGateway } from "../lambda/notion/NotionClientGateway.ts";
 import type { ReviewDependencies } from "../lambda/review/runReview.ts";
@@ -18,6 +19,6 @@ export function benchDependencies(notionUrl: string, modelUrl: string): ReviewDe
     ),
     provider: async (name) => createLlmProvider(name, { openaiApiKey: "bench", openaiBaseUrl: modelUrl }),
     // A model the scripted OpenAI server knows, reached over Chat Completions as a base URL is.
-    settingDefaults: { provider: "openai", model: "gpt-6-luna" },
+    settingDefaults: { provider: "openai", model: "gpt-6-luna", models: DEFAULT_MODELS },
   };
 }

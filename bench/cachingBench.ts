@@ -15,10 +15,10 @@ import { startNotionEmulator } from "../emulators/notion/NotionEmulator.ts";
 import { DEMO_IDS, demoWorkspace } from "../lambda/cli/demo/demoWorkspace.ts";
 import { FileLedger } from "../lambda/ledger/FileLedger.ts";
 import { createLlmProvider } from "../lambda/llm/createLlmProvider.ts";
-import type { TokenUsage } from "../lambda/llm/LlmProvider.ts";
 import { DEFAULT_MODELS } from "../lambda/llm/modelCapabilities.ts";
 import { createNotionClient } from "../lambda/notion/createNotionClient.ts";
 import { NotionClientGateway } from "../lambda/notion/NotionClientGateway.ts";
+import type { TokenUsage } from "../lambda/review/ports/LlmProvider.ts";
 import { runReview } from "../lambda/review/runReview.ts";
 
 export interface CachingFigures {
@@ -82,7 +82,7 @@ export async function measureCaching(): Promise<CachingFigures> {
         ),
         provider: async (provider) =>
           createLlmProvider(provider, { anthropicApiKey: "bench", anthropicBaseUrl: server.url }),
-        settingDefaults: { provider: "anthropic", model },
+        settingDefaults: { provider: "anthropic", model, models: DEFAULT_MODELS },
         ledger,
         onProgress: (event) => {
           if (event.kind !== "round_trip") return;

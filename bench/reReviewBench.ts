@@ -9,7 +9,7 @@ import { startScriptedModelServer } from "../emulators/llm/ScriptedModelServer.t
 import { idFor } from "../emulators/notion/model/notionIds.ts";
 import { startNotionEmulator } from "../emulators/notion/NotionEmulator.ts";
 import { FileLedger } from "../lambda/ledger/FileLedger.ts";
-import { promptsDatabaseSchema } from "../lambda/prompt/promptProperties.ts";
+import { promptsDatabaseSchema } from "../lambda/notion/promptsDatabaseSchema.ts";
 import { runReview } from "../lambda/review/runReview.ts";
 import { benchDependencies } from "./benchDependencies.ts";
 import { syntheticDocument } from "./syntheticDocument.ts";

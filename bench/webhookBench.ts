@@ -9,7 +9,7 @@ import { SsmEmulator } from "../emulators/aws/SsmEmulator.ts";
 import { idFor } from "../emulators/notion/model/notionIds.ts";
 import { startNotionEmulator } from "../emulators/notion/NotionEmulator.ts";
 import { createWebhookHandler } from "../lambda/handlers/webhookHandler.ts";
-import { promptsDatabaseSchema } from "../lambda/prompt/promptProperties.ts";
+import { promptsDatabaseSchema } from "../lambda/notion/promptsDatabaseSchema.ts";
 
 export async function measureWarmWebhook(deliveries = 200): Promise<number[]> {
   const notion = await startNotionEmulator({

@@ -1,7 +1,7 @@
 /**
  * One line on stderr for each step of a review, as it happens.
  */
-import type { ReferenceMaterial } from "../review/renderReferences.ts";
+import type { ReferenceMaterial } from "../review/render/renderReferences.ts";
 import type { ProgressEvent } from "../review/runReview.ts";
 import { describeUsage } from "./describeUsage.ts";
 

@@ -3,7 +3,7 @@
  * the output, and the cost estimate where the model's prices are known.
  */
 import { estimateCostUsd } from "../llm/estimateCost.ts";
-import { inputTokensOf, type TokenUsage } from "../llm/LlmProvider.ts";
+import { inputTokensOf, type TokenUsage } from "../review/ports/LlmProvider.ts";
 
 export function describeUsage(usage: TokenUsage, model?: string): string {
   const count = (n: number) => n.toLocaleString("en-US");

@@ -5,7 +5,7 @@
 
 import { usageFields } from "../observability/usageFields.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
-import type { PublishItem } from "../review/publishReview.ts";
+import type { PublishItem } from "../review/publish/publishReview.ts";
 import type { ReviewResult } from "../review/runReview.ts";
 import { describeUsage } from "./describeUsage.ts";
 

@@ -13,12 +13,12 @@ import { connectNotion } from "../config/buildReviewDependencies.ts";
 import { readConfig } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
-import { isCompatibleServer, openAiApiFor } from "../llm/modelCapabilities.ts";
+import { libraryModelProblems } from "../library/libraryModelProblems.ts";
+import { type LibraryReading, readPromptLibrary } from "../library/PromptLibrary.ts";
+import { pullPrompts, pushPrompts, type SyncReport } from "../library/syncPrompts.ts";
+import { DEFAULT_MODELS, isCompatibleServer, openAiApiFor } from "../llm/modelCapabilities.ts";
 import { NotionPromptStore } from "../notion/NotionPromptStore.ts";
-import { libraryModelProblems } from "../prompt/libraryModelProblems.ts";
-import { type LibraryReading, readPromptLibrary } from "../prompt/PromptLibrary.ts";
-import { PROVIDERS, type ProviderName } from "../prompt/reviewSettings.ts";
-import { pullPrompts, pushPrompts, type SyncReport } from "../prompt/syncPrompts.ts";
+import { PROVIDERS, type ProviderName } from "../review/prompt/reviewSettings.ts";
 import type { CliIo } from "./CliIo.ts";
 
 export const PROMPTS_USAGE = `margin prompts check [--folder prompts] [--provider openai|anthropic|bedrock] [--model <model>]
@@ -48,7 +48,7 @@ export async function promptsCommand(argv: string[], io: CliIo): Promise<number>
   const config = readConfig(io.env);
   reading.problems.push(
     ...libraryModelProblems(reading.library.prompts, {
-      defaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL },
+      defaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL, models: DEFAULT_MODELS },
       overrides: { provider: provider as ProviderName | undefined, model: values.model?.trim() || undefined },
       openai: {
         openaiApi: openAiApiFor({

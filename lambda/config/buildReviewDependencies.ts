@@ -4,11 +4,11 @@
  */
 import type { Client } from "@notionhq/client";
 import { createLlmProvider } from "../llm/createLlmProvider.ts";
-import type { LlmProvider } from "../llm/LlmProvider.ts";
-import { isCompatibleServer } from "../llm/modelCapabilities.ts";
+import { DEFAULT_MODELS, isCompatibleServer } from "../llm/modelCapabilities.ts";
 import { createNotionClient } from "../notion/createNotionClient.ts";
 import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
-import type { ProviderName } from "../prompt/reviewSettings.ts";
+import type { LlmProvider } from "../review/ports/LlmProvider.ts";
+import type { ProviderName } from "../review/prompt/reviewSettings.ts";
 import type { ReviewDependencies } from "../review/runReview.ts";
 import type { MarginConfig } from "./config.ts";
 import { requireSecret, type Secrets } from "./secrets.ts";
@@ -50,7 +50,11 @@ export async function buildReviewDependencies(
       }
       return provider;
     },
-    settingDefaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL },
+    settingDefaults: {
+      provider: config.MARGIN_PROVIDER,
+      model: config.MARGIN_MODEL,
+      models: DEFAULT_MODELS,
+    },
     maxTurns: config.MARGIN_MAX_TURNS,
     contextTokens: config.MARGIN_CONTEXT_TOKENS,
     compatibleServer: isCompatibleServer(config.OPENAI_BASE_URL, config.MARGIN_OPENAI_SERVER),

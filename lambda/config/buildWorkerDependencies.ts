@@ -3,8 +3,9 @@
  * prompt list live as long as the process, while each job gets its own Notion gateway (whose caches of
  * names and titles belong to one review).
  */
+
+import { PromptDirectory } from "../library/PromptDirectory.ts";
 import type { Log } from "../observability/Log.ts";
-import { PromptDirectory } from "../prompt/PromptDirectory.ts";
 import type { WorkerDependencies } from "../worker/runReviewJob.ts";
 import { buildReviewDependencies, connectNotion } from "./buildReviewDependencies.ts";
 import { ledgerFor, type MarginConfig, requireSetting } from "./config.ts";

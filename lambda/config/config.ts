@@ -10,9 +10,9 @@ import * as z from "zod";
 import { ConfigurationError } from "../errors.ts";
 import { DynamoLedger } from "../ledger/DynamoLedger.ts";
 import { FileLedger } from "../ledger/FileLedger.ts";
-import type { Ledger } from "../ledger/Ledger.ts";
-import { PROVIDERS } from "../prompt/promptProperties.ts";
-import { DEFAULT_REFERENCE_TOKENS } from "../review/renderReferences.ts";
+import type { Ledger } from "../review/ports/Ledger.ts";
+import { PROVIDERS } from "../review/prompt/promptProperties.ts";
+import { DEFAULT_REFERENCE_TOKENS } from "../review/render/renderReferences.ts";
 import { EnvironmentSecrets, type Secrets, SsmSecrets } from "./secrets.ts";
 
 const url = (name: string) => z.url(`${name} should be a URL, such as http://127.0.0.1:4010`).optional();

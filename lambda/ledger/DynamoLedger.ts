@@ -17,7 +17,14 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { DiscussionIndex, ItemState, Ledger, LedgerComment, PageMemory, RunRecord } from "./Ledger.ts";
+import type {
+  DiscussionIndex,
+  ItemState,
+  Ledger,
+  LedgerComment,
+  PageMemory,
+  RunRecord,
+} from "../review/ports/Ledger.ts";
 
 const RUN_DAYS = 30;
 const REPLY_DAYS = 3;

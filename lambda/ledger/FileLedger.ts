@@ -6,7 +6,14 @@
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import type { DiscussionIndex, ItemState, Ledger, LedgerComment, PageMemory, RunRecord } from "./Ledger.ts";
+import type {
+  DiscussionIndex,
+  ItemState,
+  Ledger,
+  LedgerComment,
+  PageMemory,
+  RunRecord,
+} from "../review/ports/Ledger.ts";
 
 interface FileContent {
   memories: Record<string, Omit<PageMemory, "comments"> & { comments: Record<string, LedgerComment> }>;

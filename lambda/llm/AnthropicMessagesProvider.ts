@@ -20,7 +20,7 @@ import type {
   StopReason,
   ToolCall,
   ToolChoice,
-} from "./LlmProvider.ts";
+} from "../review/ports/LlmProvider.ts";
 import { modelCapabilities } from "./modelCapabilities.ts";
 
 /** What the adapter uses of a client: the Anthropic SDK's, or the Bedrock SDK's, which has the same shape. */

@@ -20,8 +20,8 @@ import type {
   StopReason,
   ToolCall,
   ToolChoice,
-} from "./LlmProvider.ts";
-import { parseToolCall } from "./LlmProvider.ts";
+} from "../review/ports/LlmProvider.ts";
+import { parseToolCall } from "../review/ports/LlmProvider.ts";
 import { modelCapabilities } from "./modelCapabilities.ts";
 import { openAiProviderError } from "./openAiProviderError.ts";
 

@@ -5,7 +5,7 @@
  * gpt-5.6 family on cost 1.25x input; OpenAI's older models write at the input rate). Unknown models are
  * not estimated. Prices drift: treat the figure as an order of magnitude, not a bill.
  */
-import type { TokenUsage } from "./LlmProvider.ts";
+import type { TokenUsage } from "../review/ports/LlmProvider.ts";
 
 interface Price {
   input: number;

@@ -10,8 +10,9 @@
  * with links in `../shared/provider-api-facts.md`. Families are matched by model-name prefix, most
  * specific first; a model the table does not know gets its provider's most cautious rules.
  */
-import type { PROVIDERS } from "../prompt/promptProperties.ts";
-import type { ModelCapabilities, ReasoningEffort } from "./LlmProvider.ts";
+
+import type { ModelCapabilities, ReasoningEffort } from "../review/ports/LlmProvider.ts";
+import type { PROVIDERS } from "../review/prompt/promptProperties.ts";
 
 type ProviderName = (typeof PROVIDERS)[number];
 
@@ -279,6 +280,17 @@ function bareModelName(model: string): string {
 }
 
 export function modelCapabilities(endpoint: ModelEndpoint, model: string): ModelCapabilities {
+  const capabilities = capabilitiesOf(endpoint, model);
+  const vendor = modelVendor(model);
+  const expected = endpoint.provider === "openai" ? "openai" : "anthropic";
+  // A compatible server (a proxy) may well serve another vendor's models under their own names.
+  const proxied = endpoint.provider === "openai" && endpoint.compatibleServer;
+  return vendor && vendor !== expected && !proxied
+    ? { ...capabilities, otherProvider: vendor }
+    : capabilities;
+}
+
+function capabilitiesOf(endpoint: ModelEndpoint, model: string): ModelCapabilities {
   const name = bareModelName(model);
   if (endpoint.provider === "openai") {
     const family = OPENAI_FAMILIES.find((entry) => name.startsWith(entry.prefix));

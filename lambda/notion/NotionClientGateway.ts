@@ -21,14 +21,9 @@ import {
   UnknownHTTPResponseError,
 } from "@notionhq/client";
 import { ConfigurationError, NotionAccessError, NotionWriteError, PromptError } from "../errors.ts";
-import type { PromptPage, PromptProperty, ReferencePage } from "../prompt/PromptPage.ts";
-import { REFERENCE_PAGES } from "../prompt/promptProperties.ts";
-import type { DocumentComment, DocumentThread, ReviewDocument } from "../review/ReviewDocument.ts";
-import { ConcurrencyLimit } from "./ConcurrencyLimit.ts";
-import { linkedPageIds } from "./linkedPageIds.ts";
-import { blocksToMarkdown } from "./markdown/blocksToMarkdown.ts";
-import { parseInlineSpans } from "./markdown/parseInlineMarkdown.ts";
-import { richTextToMarkdown } from "./markdown/richTextToMarkdown.ts";
+import type { PromptPage, PromptProperty, ReferencePage } from "../review/model/PromptPage.ts";
+import { parseNotionId } from "../review/model/parseNotionId.ts";
+import type { DocumentComment, DocumentThread, ReviewDocument } from "../review/model/ReviewDocument.ts";
 import {
   type BotUser,
   type CommentTarget,
@@ -39,8 +34,13 @@ import {
   REVIEW_STATUS_PROPERTY,
   type ReadOptions,
   type ReviewStatus,
-} from "./NotionGateway.ts";
-import { parseNotionId } from "./parseNotionId.ts";
+} from "../review/ports/NotionGateway.ts";
+import { REFERENCE_PAGES } from "../review/prompt/promptProperties.ts";
+import { ConcurrencyLimit } from "./ConcurrencyLimit.ts";
+import { linkedPageIds } from "./linkedPageIds.ts";
+import { blocksToMarkdown } from "./markdown/blocksToMarkdown.ts";
+import { parseInlineSpans } from "./markdown/parseInlineMarkdown.ts";
+import { richTextToMarkdown } from "./markdown/richTextToMarkdown.ts";
 import { renderPropertyValue } from "./renderPropertyValue.ts";
 import { type ReadBlock, toDocumentBlocks } from "./toDocumentBlocks.ts";
 

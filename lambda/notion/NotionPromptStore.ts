@@ -28,23 +28,22 @@ import type {
   StoredKind,
   StoredPage,
   StoreLocation,
-} from "../prompt/PromptStore.ts";
-import type { PromptSettings } from "../prompt/promptFile.ts";
+} from "../library/PromptStore.ts";
+import type { PromptSettings } from "../library/promptFile.ts";
+import { parseNotionId } from "../review/model/parseNotionId.ts";
 import {
   PROMPT_PROPERTIES,
   PROMPTS_DATABASE_TITLE,
   type PromptSettingKey,
-  promptsDatabaseSchema,
   REFERENCE_PAGES,
   REFERENCES_DATABASE_TITLE,
-  toPropertyValues,
-} from "../prompt/promptProperties.ts";
+} from "../review/prompt/promptProperties.ts";
 import type { BlockDraft } from "./markdown/BlockDraft.ts";
 import { toBlockRequest } from "./markdown/BlockDraft.ts";
 import { blocksToMarkdown } from "./markdown/blocksToMarkdown.ts";
 import { markdownToBlocks } from "./markdown/markdownToBlocks.ts";
 import type { NotionClientGateway } from "./NotionClientGateway.ts";
-import { parseNotionId } from "./parseNotionId.ts";
+import { promptsDatabaseSchema, toPropertyValues } from "./promptsDatabaseSchema.ts";
 
 type Schema = DataSourceObjectResponse["properties"];
 type CreatePageProperties = Parameters<Client["pages"]["create"]>[0]["properties"];
@@ -132,6 +131,11 @@ export class NotionPromptStore implements PromptStore {
       references: this.references && { id: this.references.databaseId, url: this.references.url },
       changes,
     };
+  }
+
+  /** Two bodies are the same when Notion would hold the same blocks for them. */
+  sameBody(a: string, b: string): boolean {
+    return JSON.stringify(markdownToBlocks(a)) === JSON.stringify(markdownToBlocks(b));
   }
 
   async list(kind: StoredKind): Promise<StoredPage[]> {

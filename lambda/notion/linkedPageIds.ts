@@ -4,8 +4,8 @@
  * page" blocks, in document order, each once. A reviewer's body uses these to name its reference pages.
  */
 import type { RichTextItemResponse } from "@notionhq/client";
+import { parseNotionId } from "../review/model/parseNotionId.ts";
 import type { BlockNode } from "./markdown/blocksToMarkdown.ts";
-import { parseNotionId } from "./parseNotionId.ts";
 
 export function linkedPageIds(nodes: BlockNode[]): string[] {
   const ids = new Set<string>();

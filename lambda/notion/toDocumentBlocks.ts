@@ -4,7 +4,7 @@
  * only their titles. Blocks with nothing to say (empty paragraphs, tables of contents, breadcrumbs) go.
  */
 import type { BlockObjectResponse, RichTextItemResponse } from "@notionhq/client";
-import type { BlockAttributes, DocumentBlock } from "../review/ReviewDocument.ts";
+import type { BlockAttributes, DocumentBlock } from "../review/model/ReviewDocument.ts";
 import type { BlockNode } from "./markdown/blocksToMarkdown.ts";
 import { richTextToMarkdown as toMarkdown } from "./markdown/richTextToMarkdown.ts";
 

@@ -3,7 +3,7 @@
  * written to it), their total, the output, and the cost estimate that prices each part at its own rate.
  */
 import { estimateCostUsd } from "../llm/estimateCost.ts";
-import { inputTokensOf, type TokenUsage } from "../llm/LlmProvider.ts";
+import { inputTokensOf, type TokenUsage } from "../review/ports/LlmProvider.ts";
 
 export function usageFields(model: string, usage: TokenUsage) {
   return {

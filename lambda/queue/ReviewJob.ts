@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import * as z from "zod";
-import { PROVIDERS, SUMMARY_MODES } from "../prompt/promptProperties.ts";
+import { PROVIDERS, SUMMARY_MODES } from "../review/prompt/promptProperties.ts";
 
 export const settingOverridesSchema = z.strictObject({
   provider: z.enum(PROVIDERS).optional(),

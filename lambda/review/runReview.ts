@@ -10,30 +10,34 @@
  */
 import { randomUUID } from "node:crypto";
 import { ConfigurationError, PromptError, ProviderError } from "../errors.ts";
-import type { Ledger, PageMemory, RunRecord } from "../ledger/Ledger.ts";
-import { type LlmProvider, type ModelCapabilities, NO_USAGE, type TokenUsage } from "../llm/LlmProvider.ts";
-import type { NotionGateway } from "../notion/NotionGateway.ts";
-import { modelSettingProblems } from "../prompt/modelSettingProblems.ts";
-import type { PromptPage } from "../prompt/PromptPage.ts";
+import { neutraliseModelText, redactSecrets } from "./agent/neutraliseModelText.ts";
+import { type RejectedCall, ReviewActions } from "./agent/ReviewActions.ts";
+import { reviewToolSpecs } from "./agent/reviewTools.ts";
+import { type AgentEnding, runAgent } from "./agent/runAgent.ts";
+import type { PromptPage } from "./model/PromptPage.ts";
+import { flattenBlocks, type ReviewDocument } from "./model/ReviewDocument.ts";
+import type { Ledger, PageMemory, RunRecord } from "./ports/Ledger.ts";
+import { type LlmProvider, type ModelCapabilities, NO_USAGE, type TokenUsage } from "./ports/LlmProvider.ts";
+import type { NotionGateway } from "./ports/NotionGateway.ts";
+import { modelSettingProblems } from "./prompt/modelSettingProblems.ts";
 import {
   type ProviderName,
   parseReviewSettings,
   type ReviewSettings,
   type SettingDefaults,
   type SettingOverrides,
-} from "../prompt/reviewSettings.ts";
-import { buildReviewInput, type ReviewInput } from "./buildReviewInput.ts";
-import { estimateTokens } from "./estimateTokens.ts";
-import { neutraliseModelText, redactSecrets } from "./neutraliseModelText.ts";
-import { inlineCommentText, type PublicationPlan, planPublication } from "./planPublication.ts";
-import { type PublishReport, planItems, publishRun } from "./publishReview.ts";
-import { type RejectedCall, ReviewActions } from "./ReviewActions.ts";
-import { flattenBlocks, type ReviewDocument } from "./ReviewDocument.ts";
-import { fingerprintBlock, fingerprints, reviewHistory } from "./ReviewHistory.ts";
-import { type RenderedDocument, renderDocument } from "./renderDocument.ts";
-import { DEFAULT_REFERENCE_TOKENS, type ReferenceMaterial, renderReferences } from "./renderReferences.ts";
-import { reviewToolSpecs } from "./reviewTools.ts";
-import { type AgentEnding, runAgent } from "./runAgent.ts";
+} from "./prompt/reviewSettings.ts";
+import { inlineCommentText, type PublicationPlan, planPublication } from "./publish/planPublication.ts";
+import { type PublishReport, planItems, publishRun } from "./publish/publishReview.ts";
+import { fingerprintBlock, fingerprints, reviewHistory } from "./read/ReviewHistory.ts";
+import { buildReviewInput, type ReviewInput } from "./render/buildReviewInput.ts";
+import { estimateTokens } from "./render/estimateTokens.ts";
+import { type RenderedDocument, renderDocument } from "./render/renderDocument.ts";
+import {
+  DEFAULT_REFERENCE_TOKENS,
+  type ReferenceMaterial,
+  renderReferences,
+} from "./render/renderReferences.ts";
 
 export interface ReviewRequest {
   /** The page under review (id). */
@@ -75,7 +79,8 @@ export interface ReviewDependencies {
   provider(name: ProviderName): Promise<LlmProvider>;
   /** Memory of earlier reviews and runs; without it every review is a first review. */
   ledger?: Ledger;
-  settingDefaults?: SettingDefaults;
+  /** The environment's provider and model, and each provider's default model. */
+  settingDefaults: SettingDefaults;
   /** Model round trips allowed; by default sized from the reviewer's limits (see `turnBudget`). */
   maxTurns?: number;
   maxOutputTokens?: number;
@@ -157,7 +162,7 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   });
   const settings = parseReviewSettings(prompt, deps.settingDefaults, request.overrides);
   const provider = await deps.provider(settings.provider);
-  const capabilities = checkModel(prompt.title, settings, provider, deps.compatibleServer);
+  const capabilities = checkModel(prompt.title, settings, provider);
   progress({ kind: "prompt_loaded", prompt, settings });
 
   const memory = await deps.ledger?.memory(request.pageId, prompt.id);
@@ -408,10 +413,9 @@ function checkModel(
   title: string,
   settings: ReviewSettings,
   provider: LlmProvider,
-  compatibleServer: boolean | undefined,
 ): ModelCapabilities {
   const capabilities = provider.capabilities(settings.model);
-  const problems = modelSettingProblems(settings, capabilities, { compatibleServer });
+  const problems = modelSettingProblems(settings, capabilities);
   if (problems.length > 0) {
     throw new PromptError(
       `Prompt "${title}" cannot run on ${settings.provider} ${settings.model}: ${problems.join(" ")}`,

@@ -12,11 +12,11 @@ import { randomUUID } from "node:crypto";
 import { verifyWebhookSignature } from "@notionhq/client";
 import * as z from "zod";
 import type { Secrets } from "../config/secrets.ts";
-import type { Ledger } from "../ledger/Ledger.ts";
-import { parseNotionId } from "../notion/parseNotionId.ts";
 import type { Log } from "../observability/Log.ts";
 import type { ReplyJob } from "../queue/ReviewJob.ts";
 import type { ReviewQueue } from "../queue/ReviewQueue.ts";
+import { parseNotionId } from "../review/model/parseNotionId.ts";
+import type { Ledger } from "../review/ports/Ledger.ts";
 import { answer, type HttpRequest, type HttpResponse, refuse } from "./HttpExchange.ts";
 
 /** How long a taken event is remembered: Notion retries for about a day. */

@@ -6,13 +6,13 @@
  */
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Secrets } from "../config/secrets.ts";
-import type { Ledger } from "../ledger/Ledger.ts";
-import type { PromptSummary } from "../notion/NotionGateway.ts";
-import { parseNotionId } from "../notion/parseNotionId.ts";
+import type { PromptDirectory } from "../library/PromptDirectory.ts";
 import type { Log } from "../observability/Log.ts";
-import type { PromptDirectory } from "../prompt/PromptDirectory.ts";
 import { type ReviewJob, type SettingOverrides, settingOverridesSchema } from "../queue/ReviewJob.ts";
 import type { ReviewQueue } from "../queue/ReviewQueue.ts";
+import { parseNotionId } from "../review/model/parseNotionId.ts";
+import type { Ledger } from "../review/ports/Ledger.ts";
+import type { PromptSummary } from "../review/ports/NotionGateway.ts";
 import {
   type AutomationDelivery,
   automationDeliverySchema,

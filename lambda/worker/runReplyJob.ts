@@ -5,12 +5,13 @@
  * comments or any bot's, none where the last word is already the reviewer's, and at most a configured
  * number of replies per discussion per day.
  */
-import type { PromptSummary } from "../notion/NotionGateway.ts";
+
 import { usageFields } from "../observability/usageFields.ts";
 import type { ReplyJob } from "../queue/ReviewJob.ts";
 import { deduplicationIdOf } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
-import type { DocumentThread } from "../review/ReviewDocument.ts";
+import type { DocumentThread } from "../review/model/ReviewDocument.ts";
+import type { PromptSummary } from "../review/ports/NotionGateway.ts";
 import { runReview } from "../review/runReview.ts";
 import { classifyFailure } from "./classifyFailure.ts";
 import { describeError, type JobOutcome, RetryLater, type WorkerDependencies } from "./runReviewJob.ts";

@@ -8,14 +8,14 @@
  * earlier attempt publishes what is left of it without asking the model again.
  */
 import { MarginError, NotionWriteError, ProviderError } from "../errors.ts";
-import type { RunRecord } from "../ledger/Ledger.ts";
-import type { NotionGateway, ReviewStatus } from "../notion/NotionGateway.ts";
+import type { PromptDirectory } from "../library/PromptDirectory.ts";
 import type { Log } from "../observability/Log.ts";
 import { usageFields } from "../observability/usageFields.ts";
-import type { PromptDirectory } from "../prompt/PromptDirectory.ts";
 import { deduplicationIdOf, type ReviewJob } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
-import { type PublishReport, publishRun } from "../review/publishReview.ts";
+import type { RunRecord } from "../review/ports/Ledger.ts";
+import type { NotionGateway, ReviewStatus } from "../review/ports/NotionGateway.ts";
+import { type PublishReport, publishRun } from "../review/publish/publishReview.ts";
 import { type ReviewDependencies, type ReviewResult, runReview } from "../review/runReview.ts";
 import { type ClassifiedFailure, classifyFailure } from "./classifyFailure.ts";
 

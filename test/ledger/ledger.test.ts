@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoLedger } from "../../lambda/ledger/DynamoLedger.ts";
 import { FileLedger } from "../../lambda/ledger/FileLedger.ts";
-import type { Ledger, LedgerComment, RunRecord } from "../../lambda/ledger/Ledger.ts";
+import type { Ledger, LedgerComment, RunRecord } from "../../lambda/review/ports/Ledger.ts";
 import { type LocalDynamo, startLocalDynamo } from "../support/dynamoWorld.ts";
 
 let dynamo: LocalDynamo;

@@ -15,8 +15,8 @@ import {
 } from "../../emulators/llm/ScriptedModelServer.ts";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import type { NotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
-import { readPromptLibrary } from "../../lambda/prompt/PromptLibrary.ts";
-import type { PromptSettingKey, PromptSettingValue } from "../../lambda/prompt/promptProperties.ts";
+import { readPromptLibrary } from "../../lambda/library/PromptLibrary.ts";
+import type { PromptSettingKey, PromptSettingValue } from "../../lambda/review/prompt/promptProperties.ts";
 import {
   LIBRARY_FOLDER,
   LIBRARY_TOKEN,

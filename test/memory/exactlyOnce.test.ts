@@ -14,7 +14,7 @@ import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
 import { FileLedger } from "../../lambda/ledger/FileLedger.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
 import { NotionClientGateway } from "../../lambda/notion/NotionClientGateway.ts";
-import { publishRun } from "../../lambda/review/publishReview.ts";
+import { publishRun } from "../../lambda/review/publish/publishReview.ts";
 import { AwsWorld, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
 import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
 

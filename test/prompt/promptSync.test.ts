@@ -12,7 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import type { NotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
-import { promptsDatabaseSchema } from "../../lambda/prompt/promptProperties.ts";
+import { promptsDatabaseSchema } from "../../lambda/notion/promptsDatabaseSchema.ts";
 import { emptyWorkspace, LIBRARY_FOLDER, LIBRARY_TOKEN, startWorkspace } from "../support/libraryWorld.ts";
 import { runMargin } from "../support/runMargin.ts";
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { formatPromptFile, parsePromptFile } from "../../lambda/prompt/promptFile.ts";
-import { parseReviewSettings } from "../../lambda/prompt/reviewSettings.ts";
+import { formatPromptFile, parsePromptFile } from "../../lambda/library/promptFile.ts";
+import { DEFAULT_MODELS } from "../../lambda/llm/modelCapabilities.ts";
+import { parseReviewSettings } from "../../lambda/review/prompt/reviewSettings.ts";
+
+const models = DEFAULT_MODELS;
 
 const prompt = (
   properties: Record<string, { type: string; value: string | number | boolean | string[] | null }>,
@@ -10,7 +13,7 @@ describe("a prompt's settings", () => {
   it("take defaults for empty properties, and the environment's provider and model", () => {
     const settings = parseReviewSettings(
       prompt({ Provider: { type: "select", value: null }, Model: { type: "rich_text", value: "" } }),
-      { provider: "anthropic", model: "claude-x" },
+      { provider: "anthropic", model: "claude-x", models },
     );
 
     expect(settings).toEqual({
@@ -38,6 +41,7 @@ describe("a prompt's settings", () => {
         "Reasoning effort": { type: "select", value: "low" },
         Notes: { type: "rich_text", value: "free text is ignored" },
       }),
+      { models },
     );
 
     expect(settings).toEqual({
@@ -57,6 +61,7 @@ describe("a prompt's settings", () => {
     const settings = parseReviewSettings(prompt({ Provider: { type: "select", value: "anthropic" } }), {
       provider: "openai",
       model: "gpt-test",
+      models,
     });
 
     expect(settings.model).toBe("claude-sonnet-5-5");
@@ -68,7 +73,7 @@ describe("a prompt's settings", () => {
         Provider: { type: "select", value: "openai" },
         Model: { type: "rich_text", value: "gpt-6-luna" },
       }),
-      {},
+      { models },
       { provider: "anthropic" },
     );
 
@@ -77,19 +82,21 @@ describe("a prompt's settings", () => {
 
   it("refuse a bad value, naming the property, the value and what is allowed", () => {
     expect(() =>
-      parseReviewSettings(prompt({ "Max inline comments": { type: "number", value: 500 } })),
+      parseReviewSettings(prompt({ "Max inline comments": { type: "number", value: 500 } }), { models }),
     ).toThrow(
       'Prompt "RFC Reviewer": property "Max inline comments" is 500; allowed: a whole number from 0 to 50.',
     );
     expect(() =>
-      parseReviewSettings(prompt({ "Minimum inline severity": { type: "select", value: "urgent" } })),
+      parseReviewSettings(prompt({ "Minimum inline severity": { type: "select", value: "urgent" } }), {
+        models,
+      }),
     ).toThrow('property "Minimum inline severity" is "urgent"; allowed: critical, major, minor, nit.');
   });
 
   it("refuse a property that looks like a misspelt setting rather than silently ignore it", () => {
-    expect(() => parseReviewSettings(prompt({ "Max inline coments": { type: "number", value: 2 } }))).toThrow(
-      'property "Max inline coments" is not a setting; did you mean "Max inline comments"?',
-    );
+    expect(() =>
+      parseReviewSettings(prompt({ "Max inline coments": { type: "number", value: 2 } }), { models }),
+    ).toThrow('property "Max inline coments" is not a setting; did you mean "Max inline comments"?');
   });
 });
 

@@ -13,8 +13,8 @@ import {
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import type { NotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
 
-import { readPromptLibrary } from "../../lambda/prompt/PromptLibrary.ts";
-import { countTokens } from "../../lambda/review/countTokens.ts";
+import { readPromptLibrary } from "../../lambda/library/PromptLibrary.ts";
+import { countTokens } from "../../lambda/review/render/countTokens.ts";
 import { expectGolden } from "../support/golden.ts";
 import {
   LIBRARY_FOLDER,

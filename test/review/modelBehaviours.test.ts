@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { TEXT_REFUSAL } from "../../emulators/llm/ScriptedModelServer.ts";
-import { USE_THE_TOOLS } from "../../lambda/review/runAgent.ts";
+import { USE_THE_TOOLS } from "../../lambda/review/agent/runAgent.ts";
 import { anthropicTurn, ReviewWorld, textOf, turn } from "../support/reviewWorld.ts";
 
 let world: ReviewWorld | undefined;

@@ -3,8 +3,8 @@
  * blocks removed, and text made safe to post (mentions, links, secrets).
  */
 import { describe, expect, it } from "vitest";
-import { neutraliseModelText } from "../../lambda/review/neutraliseModelText.ts";
-import { recoverToolCalls, stripThinking } from "../../lambda/review/readModelTurn.ts";
+import { neutraliseModelText } from "../../lambda/review/agent/neutraliseModelText.ts";
+import { recoverToolCalls, stripThinking } from "../../lambda/review/agent/readModelTurn.ts";
 
 const TOOLS = ["comment_on_block", "finish_review"];
 const summary = { summary: "Ready." };

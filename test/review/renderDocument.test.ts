@@ -4,7 +4,7 @@ import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { type NotionEmulator, startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
 import { NotionClientGateway } from "../../lambda/notion/NotionClientGateway.ts";
-import { renderDocument } from "../../lambda/review/renderDocument.ts";
+import { renderDocument } from "../../lambda/review/render/renderDocument.ts";
 import { expectGolden } from "../support/golden.ts";
 
 let emulator: NotionEmulator | undefined;

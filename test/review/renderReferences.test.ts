@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ReferencePage } from "../../lambda/prompt/PromptPage.ts";
-import { estimateTokens } from "../../lambda/review/estimateTokens.ts";
-import type { DocumentBlock } from "../../lambda/review/ReviewDocument.ts";
-import { renderReferences } from "../../lambda/review/renderReferences.ts";
+import type { ReferencePage } from "../../lambda/review/model/PromptPage.ts";
+import type { DocumentBlock } from "../../lambda/review/model/ReviewDocument.ts";
+import { estimateTokens } from "../../lambda/review/render/estimateTokens.ts";
+import { renderReferences } from "../../lambda/review/render/renderReferences.ts";
 
 function block(id: string, type: string, text: string, children: DocumentBlock[] = []): DocumentBlock {
   return { id, type, text, plainText: text, attributes: {}, children };
@@ -105,7 +105,7 @@ describe("reference material for the model", () => {
   });
 
   it("estimates tokens on the high side of the o200k count for prose, so a budget is not overrun", async () => {
-    const { countTokens } = await import("../../lambda/review/countTokens.ts");
+    const { countTokens } = await import("../../lambda/review/render/countTokens.ts");
     const { readFileSync } = await import("node:fs");
     const text = readFileSync(
       new URL("../../prompts/references/architecture-principles.md", import.meta.url),

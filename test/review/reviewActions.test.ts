@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ReviewActions } from "../../lambda/review/ReviewActions.ts";
-import type { DocumentBlock, ReviewDocument } from "../../lambda/review/ReviewDocument.ts";
-import { renderDocument } from "../../lambda/review/renderDocument.ts";
+import { ReviewActions } from "../../lambda/review/agent/ReviewActions.ts";
+import type { DocumentBlock, ReviewDocument } from "../../lambda/review/model/ReviewDocument.ts";
+import { renderDocument } from "../../lambda/review/render/renderDocument.ts";
 
 const paragraph = (
   id: string,

@@ -12,7 +12,7 @@ import * as z from "zod";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { type NotionEmulator, startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
 import { documentsDatabaseSchema, librarySeed } from "../../lambda/cli/demo/librarySeed.ts";
-import { type PromptLibrary, readPromptLibrary } from "../../lambda/prompt/PromptLibrary.ts";
+import { type PromptLibrary, readPromptLibrary } from "../../lambda/library/PromptLibrary.ts";
 
 export const LIBRARY_TOKEN = "ntn_library_token";
 export const LIBRARY_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../prompts");

@@ -15,14 +15,9 @@ import {
 } from "../../emulators/llm/ScriptedModelServer.ts";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { type NotionEmulator, startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
-import {
-  type PromptSettingKey,
-  type PromptSettingValue,
-  promptsDatabaseSchema,
-  toPropertyValues,
-} from "../../lambda/prompt/promptProperties.ts";
-
+import { promptsDatabaseSchema, toPropertyValues } from "../../lambda/notion/promptsDatabaseSchema.ts";
 import type { ReviewJob } from "../../lambda/queue/ReviewJob.ts";
+import type { PromptSettingKey, PromptSettingValue } from "../../lambda/review/prompt/promptProperties.ts";
 import { type MarginRun, runMargin } from "./runMargin.ts";
 
 export const TOKEN = "ntn_world_token";

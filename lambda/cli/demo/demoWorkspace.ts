@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { idFor } from "../../../emulators/notion/model/notionIds.ts";
-import { readPromptLibrary } from "../../prompt/PromptLibrary.ts";
+import { readPromptLibrary } from "../../library/PromptLibrary.ts";
 import { documentsDatabaseSchema, librarySeed } from "./librarySeed.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));

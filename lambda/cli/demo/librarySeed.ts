@@ -7,13 +7,9 @@
  */
 import { basename } from "node:path";
 import { idFor } from "../../../emulators/notion/model/notionIds.ts";
-import { type PromptLibrary, titleKey } from "../../prompt/PromptLibrary.ts";
-import {
-  PROMPTS_DATABASE_TITLE,
-  promptsDatabaseSchema,
-  REFERENCES_DATABASE_TITLE,
-  toPropertyValues,
-} from "../../prompt/promptProperties.ts";
+import { type PromptLibrary, titleKey } from "../../library/PromptLibrary.ts";
+import { promptsDatabaseSchema, toPropertyValues } from "../../notion/promptsDatabaseSchema.ts";
+import { PROMPTS_DATABASE_TITLE, REFERENCES_DATABASE_TITLE } from "../../review/prompt/promptProperties.ts";
 
 export interface LibrarySeed {
   pages: Array<Record<string, unknown>>;

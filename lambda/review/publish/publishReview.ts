@@ -9,11 +9,11 @@
  * recorded in the reviewer's memory of the page. If Notion fails after retries, publishing stops and the
  * report says exactly what was posted and what was not.
  */
-import { NotionWriteError } from "../errors.ts";
-import type { ItemState, Ledger, LedgerComment, RunItem, RunRecord } from "../ledger/Ledger.ts";
-import type { CommentTarget, NotionGateway } from "../notion/NotionGateway.ts";
+import { NotionWriteError } from "../../errors.ts";
+import type { PlannedComment } from "../agent/ReviewActions.ts";
+import type { ItemState, Ledger, LedgerComment, RunItem, RunRecord } from "../ports/Ledger.ts";
+import type { CommentTarget, NotionGateway } from "../ports/NotionGateway.ts";
 import { type PublicationPlan, splitCommentText } from "./planPublication.ts";
-import type { PlannedComment } from "./ReviewActions.ts";
 
 export type PublishItem =
   | { kind: "comment"; ref: string; blockId: string; text: string }

@@ -5,10 +5,9 @@
  * value and what is allowed, and so is a property whose name looks like a misspelt setting.
  */
 import * as z from "zod";
-import { PromptError } from "../errors.ts";
-import { DEFAULT_MODELS } from "../llm/modelCapabilities.ts";
-import { SEVERITIES, type Severity } from "../review/severity.ts";
-import type { PromptPage, PromptPropertyValue } from "./PromptPage.ts";
+import { PromptError } from "../../errors.ts";
+import type { PromptPage, PromptPropertyValue } from "../model/PromptPage.ts";
+import { SEVERITIES, type Severity } from "../model/severity.ts";
 import {
   PROMPT_PROPERTIES,
   PROMPT_PROPERTY_NAMES,
@@ -40,6 +39,8 @@ export interface ReviewSettings {
 export interface SettingDefaults {
   provider?: ProviderName;
   model?: string;
+  /** Each provider's default model, for a prompt on a provider `model` is not for. */
+  models: Readonly<Record<ProviderName, string>>;
 }
 
 /** What a command line or a webhook asks for instead of the prompt's own settings. */
@@ -86,7 +87,7 @@ export const BASE_DEFAULTS = {
  */
 export function parseReviewSettings(
   prompt: Pick<PromptPage, "title" | "properties">,
-  defaults: SettingDefaults = {},
+  defaults: SettingDefaults,
   overrides: SettingOverrides = {},
 ): ReviewSettings {
   const byName = new Map(
@@ -119,7 +120,7 @@ export function parseReviewSettings(
     defaults.model && (!defaults.provider || defaults.provider === provider) ? defaults.model : undefined;
   return {
     provider,
-    model: overrides.model ?? promptModel ?? defaultModel ?? DEFAULT_MODELS[provider],
+    model: overrides.model ?? promptModel ?? defaultModel ?? defaults.models[provider],
     maxInlineComments: read("maxInlineComments") ?? BASE_DEFAULTS.maxInlineComments,
     minimumInlineSeverity: read("minimumInlineSeverity") ?? BASE_DEFAULTS.minimumInlineSeverity,
     summary: overrides.summary ?? read("summary") ?? BASE_DEFAULTS.summary,

@@ -5,7 +5,7 @@
  * the cut is said in the text, so the model knows its knowledge is partial, and reported to the caller for
  * the run's log.
  */
-import type { ReferencePage } from "../prompt/PromptPage.ts";
+import type { ReferencePage } from "../model/PromptPage.ts";
 import { estimateTokens } from "./estimateTokens.ts";
 import { blockLines, INDENT, walkBlocks } from "./renderDocument.ts";
 

@@ -18,7 +18,7 @@ import {
   type ToolCall,
   type ToolChoice,
   type ToolResult,
-} from "../llm/LlmProvider.ts";
+} from "../ports/LlmProvider.ts";
 import { readModelTurn } from "./readModelTurn.ts";
 
 /** What the handler says about one call: accepted (and whether it finishes the review) or refused. */

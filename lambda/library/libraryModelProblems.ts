@@ -4,17 +4,17 @@
  * with `--provider` and `--model`) and every setting that model cannot take, with the file it is in.
  */
 import { type ModelEndpoint, modelCapabilities } from "../llm/modelCapabilities.ts";
-import { modelSettingProblems } from "./modelSettingProblems.ts";
-import type { LibraryEntry } from "./PromptLibrary.ts";
-import type { PromptProperty } from "./PromptPage.ts";
-import type { PromptFile } from "./promptFile.ts";
-import { PROMPT_PROPERTIES, type PromptSettingKey } from "./promptProperties.ts";
+import type { PromptProperty } from "../review/model/PromptPage.ts";
+import { modelSettingProblems } from "../review/prompt/modelSettingProblems.ts";
+import { PROMPT_PROPERTIES, type PromptSettingKey } from "../review/prompt/promptProperties.ts";
 import {
   type ProviderName,
   parseReviewSettings,
   type SettingDefaults,
   type SettingOverrides,
-} from "./reviewSettings.ts";
+} from "../review/prompt/reviewSettings.ts";
+import type { LibraryEntry } from "./PromptLibrary.ts";
+import type { PromptFile } from "./promptFile.ts";
 
 export interface ModelCheck {
   defaults: SettingDefaults;
@@ -31,9 +31,7 @@ export function libraryModelProblems(prompts: LibraryEntry<PromptFile>[], check:
       check.overrides,
     );
     const capabilities = modelCapabilities(endpointFor(settings.provider, check), settings.model);
-    const problems = modelSettingProblems(settings, capabilities, {
-      compatibleServer: check.openai.compatibleServer,
-    });
+    const problems = modelSettingProblems(settings, capabilities);
     if (capabilities.toolsUnavailable) problems.push(`${capabilities.toolsUnavailable}.`);
     return problems.map((problem) => `${entry.file}: on ${settings.provider} ${settings.model}: ${problem}`);
   });

@@ -94,6 +94,8 @@ export interface ModelTurn {
 export interface ModelCapabilities {
   /** Who serves the model and which family it is, for messages ("OpenAI gpt-5 family"). */
   family: string;
+  /** Set when the model plainly belongs to another provider than the one asked (a Claude model for OpenAI). */
+  otherProvider?: "openai" | "anthropic";
   /**
    * When the model takes a temperature: always (up to `temperatureMax`), never, or only with reasoning
    * effort `none` (OpenAI's newer reasoning models).

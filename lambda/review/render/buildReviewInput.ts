@@ -10,7 +10,7 @@
  * after it, in the user message. Reply mode has fixed instructions of its own.
  */
 import type { ReviewSettings } from "../prompt/reviewSettings.ts";
-import type { ReviewHistory } from "./ReviewHistory.ts";
+import type { ReviewHistory } from "../read/ReviewHistory.ts";
 import type { RenderedDocument } from "./renderDocument.ts";
 import type { ReferenceMaterial } from "./renderReferences.ts";
 

@@ -4,8 +4,8 @@
  * comments; the ledger remembers them.
  */
 import { createHash } from "node:crypto";
-import type { PageMemory } from "../ledger/Ledger.ts";
-import { type DocumentBlock, flattenBlocks, type ReviewDocument } from "./ReviewDocument.ts";
+import { type DocumentBlock, flattenBlocks, type ReviewDocument } from "../model/ReviewDocument.ts";
+import type { PageMemory } from "../ports/Ledger.ts";
 
 export interface EarlierComment {
   blockId?: string;

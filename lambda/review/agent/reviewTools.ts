@@ -3,8 +3,8 @@
  * JSON Schema each provider sees is generated from them.
  */
 import * as z from "zod";
-import type { ToolSpec } from "../llm/LlmProvider.ts";
-import { SEVERITIES } from "./severity.ts";
+import { SEVERITIES } from "../model/severity.ts";
+import type { ToolSpec } from "../ports/LlmProvider.ts";
 
 /** Longest inline comment accepted: one point, said briefly. */
 export const MAX_COMMENT_CHARACTERS = 1200;

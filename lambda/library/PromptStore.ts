@@ -52,4 +52,6 @@ export interface PromptStore {
   list(kind: StoredKind): Promise<StoredPage[]>;
   create(kind: StoredKind, page: PageWrite & { title: string }): Promise<{ id: string }>;
   update(kind: StoredKind, id: string, page: PageWrite): Promise<void>;
+  /** Whether two bodies come out the same once stored (spacing and markup the store normalises aside). */
+  sameBody(a: string, b: string): boolean;
 }

@@ -11,8 +11,9 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { PromptError } from "../errors.ts";
-import { markdownToBlocks } from "../notion/markdown/markdownToBlocks.ts";
-import { parseNotionId } from "../notion/parseNotionId.ts";
+import { parseNotionId } from "../review/model/parseNotionId.ts";
+import { PROMPT_PROPERTIES, type PromptSettingKey } from "../review/prompt/promptProperties.ts";
+import { BASE_DEFAULTS } from "../review/prompt/reviewSettings.ts";
 import {
   fileNameFor,
   type LibraryEntry,
@@ -29,9 +30,7 @@ import type {
   StoreLocation,
 } from "./PromptStore.ts";
 import { formatPromptFile, type PromptFile, type PromptSettings } from "./promptFile.ts";
-import { PROMPT_PROPERTIES, type PromptSettingKey } from "./promptProperties.ts";
 import { formatReferenceFile, type ReferenceFile } from "./referenceFile.ts";
-import { BASE_DEFAULTS } from "./reviewSettings.ts";
 
 export interface SyncReport {
   /** One line per database, page or file, in the order handled. */
@@ -144,7 +143,7 @@ export async function pullPrompts(
       library.references,
       join(library.folder, REFERENCES_FOLDER),
       pulled,
-      (file) => file.title === pulled.title && sameBody(file.body, pulled.body),
+      (file) => file.title === pulled.title && store.sameBody(file.body, pulled.body),
       formatReferenceFile,
       "Reference page",
     );
@@ -164,7 +163,7 @@ export async function pullPrompts(
         file.title === pulled.title &&
         sameSettings(withDefaults(file.settings), withDefaults(pulled.settings)).length === 0 &&
         sameList(file.referencePages.map(titleKey), pulled.referencePages.map(titleKey)) &&
-        sameBody(file.body, pulled.body),
+        store.sameBody(file.body, pulled.body),
       formatPromptFile,
       "Reviewer",
     );
@@ -202,7 +201,7 @@ async function upsert(
     change.title = desired.title;
     changed.push("title");
   }
-  if (desired.body !== undefined && !sameBody(page.body, desired.body)) {
+  if (desired.body !== undefined && !store.sameBody(page.body, desired.body)) {
     change.body = desired.body;
     changed.push("body");
   }
@@ -273,10 +272,6 @@ function sameSettings(current: PromptSettings, desired: PromptSettings): string[
   return SETTING_KEYS.filter((key) => current[key] !== desired[key]).map(
     (key) => PROMPT_PROPERTIES[key].property,
   );
-}
-
-function sameBody(a: string, b: string): boolean {
-  return JSON.stringify(markdownToBlocks(a)) === JSON.stringify(markdownToBlocks(b));
 }
 
 function sameList(a: string[], b: string[]): boolean {

@@ -3,7 +3,7 @@
  * instructions, as markdown), its properties (the settings, still unvalidated) and its reference pages
  * (the knowledge it reviews against).
  */
-import type { DocumentBlock } from "../review/ReviewDocument.ts";
+import type { DocumentBlock } from "./ReviewDocument.ts";
 
 export type PromptPropertyValue = string | number | boolean | string[] | null;
 

@@ -4,7 +4,7 @@
  * them) taken as the tool calls they are. Only calls to tools the model was offered count; anything else
  * stays text, and text alone is never published.
  */
-import { type ModelTurn, parseToolCall, type ToolCall } from "../llm/LlmProvider.ts";
+import { type ModelTurn, parseToolCall, type ToolCall } from "../ports/LlmProvider.ts";
 
 /** Names under which models write a call's tool and its arguments. */
 const NAME_KEYS = ["name", "tool", "tool_name", "function", "recipient_name"] as const;

@@ -4,8 +4,7 @@
  * setting is never sent (the provider would answer 400) and never silently dropped (the author would
  * believe it applied).
  */
-import type { ModelCapabilities } from "../llm/LlmProvider.ts";
-import { modelVendor } from "../llm/modelCapabilities.ts";
+import type { ModelCapabilities } from "../ports/LlmProvider.ts";
 import { PROMPT_PROPERTIES } from "./promptProperties.ts";
 import type { ReviewSettings } from "./reviewSettings.ts";
 
@@ -18,14 +17,12 @@ const EXAMPLE_MODELS = { openai: "gpt-6.2-sol", anthropic: "claude-sonnet-5-5" }
 export function modelSettingProblems(
   settings: Pick<ReviewSettings, "provider" | "model" | "temperature" | "reasoningEffort">,
   capabilities: ModelCapabilities,
-  options: { compatibleServer?: boolean } = {},
 ): string[] {
   const problems: string[] = [];
   const { model, temperature, reasoningEffort } = settings;
-  const vendor = modelVendor(model);
-  const expected = settings.provider === "openai" ? "openai" : "anthropic";
-  // A compatible server (a proxy) may well serve another vendor's models under their own names.
-  if (vendor && vendor !== expected && !(settings.provider === "openai" && options.compatibleServer)) {
+  const vendor = capabilities.otherProvider;
+  if (vendor) {
+    const expected = vendor === "openai" ? "anthropic" : "openai";
     problems.push(
       `Model "${model}" is ${VENDOR_NAMES[vendor]} model, but the provider is ${settings.provider}: set Model to ${VENDOR_NAMES[expected]} model (such as ${EXAMPLE_MODELS[expected]}), or Provider to ${vendor === "openai" ? "openai" : "anthropic or bedrock"}.`,
     );

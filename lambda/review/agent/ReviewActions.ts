@@ -7,12 +7,13 @@
  * redacted), refused calls included, so nothing unsafe reaches Notion, the terminal or a log.
  */
 import type * as z from "zod";
-import type { ToolCall } from "../llm/LlmProvider.ts";
+import { type DocumentBlock, flattenBlocks } from "../model/ReviewDocument.ts";
+import type { Severity } from "../model/severity.ts";
+import type { ToolCall } from "../ports/LlmProvider.ts";
+import { MAX_SUMMARY_CHARACTERS } from "../publish/planPublication.ts";
+import { isFresh, type ReviewHistory } from "../read/ReviewHistory.ts";
+import type { RenderedDocument } from "../render/renderDocument.ts";
 import { neutraliseModelText, redactSecrets } from "./neutraliseModelText.ts";
-import { MAX_SUMMARY_CHARACTERS } from "./planPublication.ts";
-import { type DocumentBlock, flattenBlocks } from "./ReviewDocument.ts";
-import { isFresh, type ReviewHistory } from "./ReviewHistory.ts";
-import type { RenderedDocument } from "./renderDocument.ts";
 import {
   commentOnBlockArguments,
   finishReviewArguments,
@@ -21,7 +22,6 @@ import {
   replyInThreadArguments,
 } from "./reviewTools.ts";
 import type { ToolOutcome } from "./runAgent.ts";
-import type { Severity } from "./severity.ts";
 
 /** How much of a refused call's arguments is kept for the report. */
 const MAX_REPORTED_ARGUMENTS = 2_000;

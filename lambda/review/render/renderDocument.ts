@@ -5,8 +5,13 @@
  * author, date and text of every comment, the reviewer's own marked "(you)". References map back to
  * Notion ids only inside Margin. The same document always renders to the same bytes.
  */
-import type { DocumentBlock, DocumentComment, DocumentThread, ReviewDocument } from "./ReviewDocument.ts";
-import type { EarlierComment, ReviewHistory } from "./ReviewHistory.ts";
+import type {
+  DocumentBlock,
+  DocumentComment,
+  DocumentThread,
+  ReviewDocument,
+} from "../model/ReviewDocument.ts";
+import type { EarlierComment, ReviewHistory } from "../read/ReviewHistory.ts";
 
 export interface RenderedDocument {
   text: string;

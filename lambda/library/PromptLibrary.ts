@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { MarginError } from "../errors.ts";
-import { parseNotionId } from "../notion/parseNotionId.ts";
+import { parseNotionId } from "../review/model/parseNotionId.ts";
 import { type PromptFile, parsePromptFile } from "./promptFile.ts";
 import { parseReferenceFile, type ReferenceFile } from "./referenceFile.ts";
 

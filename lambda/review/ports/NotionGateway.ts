@@ -2,8 +2,8 @@
  * Everything the review core needs from Notion, behind one small interface. The implementation
  * (`NotionClientGateway`) talks to the API through `@notionhq/client`; tests run it against the emulator.
  */
-import type { PromptPage } from "../prompt/PromptPage.ts";
-import type { DocumentBlock, DocumentThread, ReviewDocument } from "../review/ReviewDocument.ts";
+import type { PromptPage } from "../model/PromptPage.ts";
+import type { DocumentBlock, DocumentThread, ReviewDocument } from "../model/ReviewDocument.ts";
 
 export interface ReadOptions {
   /**

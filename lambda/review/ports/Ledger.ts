@@ -5,7 +5,7 @@
  * discussions (so re-reviews list comments only where they can be), and the replies it gave (for the
  * per-thread cap). DynamoDB in AWS, a local file for the command line and `margin serve`.
  */
-import type { PublishItem } from "../review/publishReview.ts";
+import type { PublishItem } from "../publish/publishReview.ts";
 
 export interface LedgerComment {
   /** The action's key: unique for the page and reviewer. */

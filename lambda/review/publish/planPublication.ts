@@ -3,10 +3,11 @@
  * severity first), go on their blocks in reading order; the rest are listed in the summary. Text is
  * shaped for Notion comments, which render inline formatting only.
  */
+
+import type { PlannedComment, PlannedReply } from "../agent/ReviewActions.ts";
+import { meetsMinimum, severityRank } from "../model/severity.ts";
 import type { ReviewSettings } from "../prompt/reviewSettings.ts";
-import type { PlannedComment, PlannedReply } from "./ReviewActions.ts";
-import type { ReviewHistory } from "./ReviewHistory.ts";
-import { meetsMinimum, severityRank } from "./severity.ts";
+import type { ReviewHistory } from "../read/ReviewHistory.ts";
 
 export interface PublicationPlan {
   inline: PlannedComment[];

@@ -4,13 +4,13 @@
  * the field.
  */
 import * as z from "zod";
-import { formatFrontMatter, parseFrontMatter } from "./frontMatter.ts";
 import {
   PROMPT_PROPERTIES,
   type PromptSettingKey,
   type PromptSettingValue,
   REFERENCE_PAGES,
-} from "./promptProperties.ts";
+} from "../review/prompt/promptProperties.ts";
+import { formatFrontMatter, parseFrontMatter } from "./frontMatter.ts";
 
 export type PromptSettings = Partial<Record<PromptSettingKey, PromptSettingValue>>;
 

@@ -3,8 +3,9 @@
  * without a Notion call on every request: the list is cached for a minute, and read again at once when a
  * name is not in it (a prompt created a moment ago).
  */
-import type { NotionGateway, PromptSummary } from "../notion/NotionGateway.ts";
-import { parseNotionId } from "../notion/parseNotionId.ts";
+
+import { parseNotionId } from "../review/model/parseNotionId.ts";
+import type { NotionGateway, PromptSummary } from "../review/ports/NotionGateway.ts";
 
 export class PromptDirectory {
   private cached: { at: number; prompts: PromptSummary[] } | undefined;
