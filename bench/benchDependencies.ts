@@ -1,24 +1,37 @@
 /**
- * The review core wired to local servers for benchmarks: the gateway over a client whose throttle never
- * binds (the emulator sets the pace), and OpenAI-compatible providers on the scripted model server.
+ * The review core wired to local servers for benchmarks: Notion's adapters over a client whose throttle
+ * never binds (the emulator sets the pace), and providers on the scripted model server.
  */
 import { createLlmProvider } from "../lambda/llm/createLlmProvider.ts";
 import { DEFAULT_MODELS } from "../lambda/llm/modelCapabilities.ts";
 import { createNotionClient } from "../lambda/notion/createNotionClient.ts";
-import { NotionClientGateway } from "../lambda/notion/NotionClientGateway.ts";
+import { notionAdapters } from "../lambda/notion/notionAdapters.ts";
 import type { ReviewDependencies } from "../lambda/review/runReview.ts";
 
-export function benchDependencies(notionUrl: string, modelUrl: string): ReviewDependencies {
+export function benchDependencies(
+  notionUrl: string,
+  modelUrl: string,
+  model: { provider: "openai" | "anthropic"; name: string } = { provider: "openai", name: "gpt-6-luna" },
+): ReviewDependencies {
+  const notion = notionAdapters(
+    createNotionClient({
+      token: "bench",
+      baseUrl: notionUrl,
+      throttle: { requestsPerSecond: 1000, burst: 1000, maxConcurrent: 8 },
+    }),
+  );
   return {
-    notion: new NotionClientGateway(
-      createNotionClient({
-        token: "bench",
-        baseUrl: notionUrl,
-        throttle: { requestsPerSecond: 1000, burst: 1000, maxConcurrent: 8 },
+    pages: notion.pages,
+    prompts: notion.prompts,
+    comments: notion.comments,
+    provider: async (name) =>
+      createLlmProvider(name, {
+        openaiApiKey: "bench",
+        openaiBaseUrl: modelUrl,
+        anthropicApiKey: "bench",
+        anthropicBaseUrl: modelUrl,
       }),
-    ),
-    provider: async (name) => createLlmProvider(name, { openaiApiKey: "bench", openaiBaseUrl: modelUrl }),
-    // A model the scripted OpenAI server knows, reached over Chat Completions as a base URL is.
-    settingDefaults: { provider: "openai", model: "gpt-6-luna", models: DEFAULT_MODELS },
+    // A model the scripted server knows (gpt-6-luna is reached over Chat Completions, as a base URL is).
+    settingDefaults: { provider: model.provider, model: model.name, models: DEFAULT_MODELS },
   };
 }

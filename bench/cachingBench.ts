@@ -14,12 +14,10 @@ import { anthropicSegments } from "../emulators/llm/wireFormats.ts";
 import { startNotionEmulator } from "../emulators/notion/NotionEmulator.ts";
 import { DEMO_IDS, demoWorkspace } from "../lambda/cli/demo/demoWorkspace.ts";
 import { FileLedger } from "../lambda/ledger/FileLedger.ts";
-import { createLlmProvider } from "../lambda/llm/createLlmProvider.ts";
 import { DEFAULT_MODELS } from "../lambda/llm/modelCapabilities.ts";
-import { createNotionClient } from "../lambda/notion/createNotionClient.ts";
-import { NotionClientGateway } from "../lambda/notion/NotionClientGateway.ts";
 import type { TokenUsage } from "../lambda/review/ports/LlmProvider.ts";
 import { runReview } from "../lambda/review/runReview.ts";
+import { benchDependencies } from "./benchDependencies.ts";
 
 export interface CachingFigures {
   model: string;
@@ -73,16 +71,7 @@ export async function measureCaching(): Promise<CachingFigures> {
     const result = await runReview(
       { pageId: DEMO_IDS.rfc, prompt: "RFC Reviewer", promptsDatabase: DEMO_IDS.promptsDatabase },
       {
-        notion: new NotionClientGateway(
-          createNotionClient({
-            token: "bench",
-            baseUrl: emulator.url,
-            throttle: { requestsPerSecond: 1000, burst: 1000 },
-          }),
-        ),
-        provider: async (provider) =>
-          createLlmProvider(provider, { anthropicApiKey: "bench", anthropicBaseUrl: server.url }),
-        settingDefaults: { provider: "anthropic", model, models: DEFAULT_MODELS },
+        ...benchDependencies(emulator.url, server.url, { provider: "anthropic", name: model }),
         ledger,
         onProgress: (event) => {
           if (event.kind !== "round_trip") return;

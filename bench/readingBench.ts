@@ -8,7 +8,7 @@ import { startScriptedModelServer } from "../emulators/llm/ScriptedModelServer.t
 import { idFor } from "../emulators/notion/model/notionIds.ts";
 import { startNotionEmulator } from "../emulators/notion/NotionEmulator.ts";
 import { createNotionClient } from "../lambda/notion/createNotionClient.ts";
-import { NotionClientGateway } from "../lambda/notion/NotionClientGateway.ts";
+import { notionAdapters } from "../lambda/notion/notionAdapters.ts";
 import { promptsDatabaseSchema } from "../lambda/notion/promptsDatabaseSchema.ts";
 import { flattenBlocks, type ReviewDocument } from "../lambda/review/model/ReviewDocument.ts";
 import { countTokens } from "../lambda/review/render/countTokens.ts";
@@ -51,9 +51,9 @@ export async function measureReading(size: number, threads: number): Promise<Rea
     latencyMs: LATENCY_MS,
   });
   try {
-    const gateway = new NotionClientGateway(createNotionClient({ token: "bench", baseUrl: emulator.url }));
+    const { pages } = notionAdapters(createNotionClient({ token: "bench", baseUrl: emulator.url }));
     const started = performance.now();
-    const document = await gateway.readDocument(idFor("doc"), "RFC Reviewer");
+    const document = await pages.readDocument(idFor("doc"), "RFC Reviewer");
     const seconds = (performance.now() - started) / 1000;
     const counts = emulator.counters.snapshot().total;
     const rendered = renderDocument(document);

@@ -7,17 +7,19 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
-import { buildReviewDependencies, connectNotion } from "../config/buildReviewDependencies.ts";
 import { type MarginConfig, readConfig } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { FileLedger } from "../ledger/FileLedger.ts";
 import { DEFAULT_MODELS } from "../llm/modelCapabilities.ts";
+import { notionAdapters } from "../notion/notionAdapters.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
 import type { ProviderName } from "../review/prompt/reviewSettings.ts";
 import { countTokens } from "../review/render/countTokens.ts";
 import { renderDocument } from "../review/render/renderDocument.ts";
 import { renderReferences } from "../review/render/renderReferences.ts";
 import { runReview } from "../review/runReview.ts";
+import { buildReviewDependencies } from "../wiring/buildReviewDependencies.ts";
+import { notionClientFor } from "../wiring/notionClientFor.ts";
 import type { CliIo } from "./CliIo.ts";
 import { DEMO_IDS, demoWorkspace } from "./demo/demoWorkspace.ts";
 import { reviewAsText } from "./printReview.ts";
@@ -42,9 +44,9 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
     // The emulated workspace lives as long as this process: so does the reviewer's memory of it.
     const ledger = new FileLedger(join(mkdtempSync(join(tmpdir(), "margin-demo-")), "ledger.json"));
     if (!provider) {
-      const { gateway: notion } = await connectNotion(demoConfig, secrets);
-      const rendered = renderDocument(await notion.readDocument(DEMO_IDS.rfc, "RFC Reviewer"));
-      const prompt = await notion.loadPrompt(DEMO_IDS.promptsDatabase, DEMO_IDS.reviewerPrompt);
+      const notion = notionAdapters(await notionClientFor(demoConfig, secrets));
+      const rendered = renderDocument(await notion.pages.readDocument(DEMO_IDS.rfc, "RFC Reviewer"));
+      const prompt = await notion.prompts.loadPrompt(DEMO_IDS.promptsDatabase, DEMO_IDS.reviewerPrompt);
       const references = renderReferences(prompt.references, demoConfig.MARGIN_REFERENCE_TOKENS);
       io.stdout(`${rendered.text}\n`);
       io.stdout(

@@ -9,7 +9,6 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { connectNotion } from "../config/buildReviewDependencies.ts";
 import { readConfig } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
@@ -18,7 +17,9 @@ import { type LibraryReading, readPromptLibrary } from "../library/PromptLibrary
 import { pullPrompts, pushPrompts, type SyncReport } from "../library/syncPrompts.ts";
 import { DEFAULT_MODELS, isCompatibleServer, openAiApiFor } from "../llm/modelCapabilities.ts";
 import { NotionPromptStore } from "../notion/NotionPromptStore.ts";
+import { notionAdapters } from "../notion/notionAdapters.ts";
 import { PROVIDERS, type ProviderName } from "../review/prompt/reviewSettings.ts";
+import { notionClientFor } from "../wiring/notionClientFor.ts";
 import type { CliIo } from "./CliIo.ts";
 
 export const PROMPTS_USAGE = `margin prompts check [--folder prompts] [--provider openai|anthropic|bedrock] [--model <model>]
@@ -73,8 +74,8 @@ export async function promptsCommand(argv: string[], io: CliIo): Promise<number>
         throw new InvalidInputError(
           "pull reads an existing Prompts database: give --database, not --parent.",
         );
-      const { client, gateway } = await connectNotion(config, new EnvironmentSecrets(io.env));
-      const store = new NotionPromptStore(client, gateway);
+      const client = await notionClientFor(config, new EnvironmentSecrets(io.env));
+      const store = new NotionPromptStore(client, notionAdapters(client).tree);
       const location = {
         database: values.database ?? (values.parent ? undefined : config.MARGIN_PROMPTS_DATABASE),
         parent: values.parent,

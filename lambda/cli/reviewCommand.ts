@@ -4,7 +4,6 @@
  */
 import { parseArgs } from "node:util";
 import * as z from "zod";
-import { buildReviewDependencies } from "../config/buildReviewDependencies.ts";
 import { ledgerFor, readConfig, requireSetting } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
@@ -13,6 +12,7 @@ import { parseNotionId } from "../review/model/parseNotionId.ts";
 import { PROVIDERS } from "../review/prompt/reviewSettings.ts";
 import { countTokens } from "../review/render/countTokens.ts";
 import { runReview } from "../review/runReview.ts";
+import { buildReviewDependencies } from "../wiring/buildReviewDependencies.ts";
 import type { CliIo } from "./CliIo.ts";
 import { describeProgress } from "./describeProgress.ts";
 import { reviewAsJson, reviewAsText } from "./printReview.ts";

@@ -5,14 +5,11 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { ledgerFor, type MarginConfig, readConfig, requireSetting, secretsFor } from "../config/config.ts";
-import { requireSecret, type Secrets } from "../config/secrets.ts";
-import { PromptDirectory } from "../library/PromptDirectory.ts";
-import { createNotionClient } from "../notion/createNotionClient.ts";
-import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
+import { type MarginConfig, readConfig, requireSetting, secretsFor } from "../config/config.ts";
 import { powertoolsLog } from "../observability/powertoolsLog.ts";
 import { SqsReviewQueue } from "../queue/SqsReviewQueue.ts";
 import { handleWebhookRequest, type WebhookDependencies } from "../webhook/handleWebhookRequest.ts";
+import { buildWebhookDependencies } from "../wiring/buildWebhookDependencies.ts";
 import { fromFunctionUrlEvent, toFunctionUrlResult } from "./functionUrl.ts";
 
 export type WebhookHandler = (
@@ -27,19 +24,7 @@ export function createWebhookHandler(
   let ready: Promise<Omit<WebhookDependencies, "log" | "correlationId">> | undefined;
   const prepare = async () => {
     const config = readConfig(env);
-    const secrets = secretsFor(config, env);
-    return {
-      secrets,
-      queue: queueFor(config),
-      prompts: new PromptDirectory(
-        await notionFor(config, secrets),
-        requireSetting(config, "MARGIN_PROMPTS_DATABASE"),
-      ),
-      reviewersProperty: config.MARGIN_REVIEWERS_PROPERTY,
-      defaultPrompt: config.MARGIN_DEFAULT_PROMPT,
-      ledger: ledgerFor(config, "/tmp"),
-      maxEventAgeMinutes: config.MARGIN_MAX_EVENT_AGE_MINUTES,
-    };
+    return buildWebhookDependencies(config, secretsFor(config, env), queueFor(config), "/tmp");
   };
   return async (event, context) => {
     if (context) logger.addContext(context);
@@ -76,15 +61,6 @@ function queueFor(config: MarginConfig): SqsReviewQueue {
   return config.SQS_ENDPOINT
     ? SqsReviewQueue.at(url, config.SQS_ENDPOINT, config.AWS_REGION)
     : new SqsReviewQueue(url);
-}
-
-async function notionFor(config: MarginConfig, secrets: Secrets): Promise<NotionClientGateway> {
-  return new NotionClientGateway(
-    createNotionClient({
-      token: await requireSecret(secrets, "notionToken"),
-      baseUrl: config.NOTION_BASE_URL,
-    }),
-  );
 }
 
 export const handler = createWebhookHandler();

@@ -6,10 +6,10 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { buildWorkerDependencies } from "../config/buildWorkerDependencies.ts";
 import { readConfig, secretsFor } from "../config/config.ts";
 import { powertoolsLog } from "../observability/powertoolsLog.ts";
 import { parseQueueMessage } from "../queue/ReviewJob.ts";
+import { buildWorkerDependencies } from "../wiring/buildWorkerDependencies.ts";
 import { runQueueMessage } from "../worker/runQueueMessage.ts";
 import type { WorkerDependencies } from "../worker/runReviewJob.ts";
 

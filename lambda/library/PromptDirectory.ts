@@ -5,13 +5,13 @@
  */
 
 import { parseNotionId } from "../review/model/parseNotionId.ts";
-import type { NotionGateway, PromptSummary } from "../review/ports/NotionGateway.ts";
+import type { PromptSource, PromptSummary } from "../review/ports/PromptSource.ts";
 
 export class PromptDirectory {
   private cached: { at: number; prompts: PromptSummary[] } | undefined;
 
   constructor(
-    private readonly notion: Pick<NotionGateway, "listPrompts">,
+    private readonly notion: Pick<PromptSource, "listPrompts">,
     private readonly database: string,
     private readonly maxAgeMs = 60_000,
     private readonly now: () => number = Date.now,

@@ -38,11 +38,11 @@ import {
   REFERENCE_PAGES,
   REFERENCES_DATABASE_TITLE,
 } from "../review/prompt/promptProperties.ts";
+import type { BlockTreeReader } from "./BlockTreeReader.ts";
 import type { BlockDraft } from "./markdown/BlockDraft.ts";
 import { toBlockRequest } from "./markdown/BlockDraft.ts";
 import { blocksToMarkdown } from "./markdown/blocksToMarkdown.ts";
 import { markdownToBlocks } from "./markdown/markdownToBlocks.ts";
-import type { NotionClientGateway } from "./NotionClientGateway.ts";
 import { promptsDatabaseSchema, toPropertyValues } from "./promptsDatabaseSchema.ts";
 
 type Schema = DataSourceObjectResponse["properties"];
@@ -67,7 +67,7 @@ export class NotionPromptStore implements PromptStore {
 
   constructor(
     private readonly notion: Client,
-    private readonly reader: Pick<NotionClientGateway, "readTree">,
+    private readonly reader: Pick<BlockTreeReader, "readTree">,
   ) {}
 
   async open(location: StoreLocation, prepare: boolean): Promise<OpenedStore> {

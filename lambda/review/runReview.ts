@@ -14,21 +14,14 @@ import { neutraliseModelText, redactSecrets } from "./agent/neutraliseModelText.
 import { type RejectedCall, ReviewActions } from "./agent/ReviewActions.ts";
 import { reviewToolSpecs } from "./agent/reviewTools.ts";
 import { type AgentEnding, runAgent } from "./agent/runAgent.ts";
-import type { PromptPage } from "./model/PromptPage.ts";
 import { flattenBlocks, type ReviewDocument } from "./model/ReviewDocument.ts";
-import type { Ledger, PageMemory, RunRecord } from "./ports/Ledger.ts";
+import type { PageMemory, RunRecord } from "./ports/Ledger.ts";
 import { type LlmProvider, type ModelCapabilities, NO_USAGE, type TokenUsage } from "./ports/LlmProvider.ts";
-import type { NotionGateway } from "./ports/NotionGateway.ts";
 import { modelSettingProblems } from "./prompt/modelSettingProblems.ts";
-import {
-  type ProviderName,
-  parseReviewSettings,
-  type ReviewSettings,
-  type SettingDefaults,
-  type SettingOverrides,
-} from "./prompt/reviewSettings.ts";
+import { parseReviewSettings, type ReviewSettings, type SettingOverrides } from "./prompt/reviewSettings.ts";
 import { inlineCommentText, type PublicationPlan, planPublication } from "./publish/planPublication.ts";
 import { type PublishReport, planItems, publishRun } from "./publish/publishReview.ts";
+import type { ProgressEvent, ReviewDependencies } from "./ReviewDependencies.ts";
 import { fingerprintBlock, fingerprints, reviewHistory } from "./read/ReviewHistory.ts";
 import { buildReviewInput, type ReviewInput } from "./render/buildReviewInput.ts";
 import { estimateTokens } from "./render/estimateTokens.ts";
@@ -54,50 +47,6 @@ export interface ReviewRequest {
   runId?: string;
   /** Answer in one discussion instead of reviewing the page. */
   replyTo?: { discussionId: string };
-}
-
-export type ProgressEvent =
-  | { kind: "prompt_loaded"; prompt: PromptPage; settings: ReviewSettings }
-  | {
-      kind: "document_read";
-      title: string;
-      blocks: number;
-      threads: number;
-      changed?: number;
-      added?: number;
-    }
-  | { kind: "document_rendered"; tokens?: number }
-  /** The input may not fit the model's context window, which is not known (a compatible server). */
-  | { kind: "context_unknown"; estimatedTokens: number; typicalContextTokens: number }
-  | { kind: "references_rendered"; references: ReferenceMaterial }
-  | { kind: "round_trip"; turn: number; usage: TokenUsage }
-  | { kind: "posted"; what: string };
-
-export interface ReviewDependencies {
-  notion: NotionGateway;
-  /** The model provider for a reviewer's settings (built, with its credentials, on first use). */
-  provider(name: ProviderName): Promise<LlmProvider>;
-  /** Memory of earlier reviews and runs; without it every review is a first review. */
-  ledger?: Ledger;
-  /** The environment's provider and model, and each provider's default model. */
-  settingDefaults: SettingDefaults;
-  /** Model round trips allowed; by default sized from the reviewer's limits (see `turnBudget`). */
-  maxTurns?: number;
-  maxOutputTokens?: number;
-  /** The model's context window in tokens, where configuration knows it better than the capability table. */
-  contextTokens?: number;
-  /** Whether OpenAI requests go to a compatible server (a proxy may serve other vendors' models). */
-  compatibleServer?: boolean;
-  /** Every secret value this process holds: redacted from the model's input and from all it writes. */
-  secretValues?: () => readonly string[];
-  /** List every block's discussions again when the last full listing is older than this (hours). */
-  fullScanAfterHours?: number;
-  /** The reference pages' token budget (estimated); 0 leaves them out. */
-  referenceTokens?: number;
-  /** Counts tokens of the rendering, for reports (optional: it loads a tokenizer). */
-  countTokens?: (text: string) => number;
-  onProgress?: (event: ProgressEvent) => void;
-  now?: () => Date;
 }
 
 /** How the review ended. Anything but `reviewed` (and a reply) posted nothing. */
@@ -151,13 +100,15 @@ export function turnBudget(settings: ReviewSettings, discussionsAwaitingReply: n
   return settings.maxInlineComments + replies + 2;
 }
 
+export type { ProgressEvent, ReviewDependencies };
+
 export async function runReview(request: ReviewRequest, deps: ReviewDependencies): Promise<ReviewResult> {
   const progress = deps.onProgress ?? (() => {});
   const now = deps.now ?? (() => new Date());
   const runId = request.runId ?? randomUUID();
   const referenceTokens = deps.referenceTokens ?? DEFAULT_REFERENCE_TOKENS;
   // A budget of 0 turns reference pages off: they are not even read.
-  const prompt = await deps.notion.loadPrompt(request.promptsDatabase, request.prompt, {
+  const prompt = await deps.prompts.loadPrompt(request.promptsDatabase, request.prompt, {
     references: referenceTokens > 0,
   });
   const settings = parseReviewSettings(prompt, deps.settingDefaults, request.overrides);
@@ -333,7 +284,7 @@ export async function runReview(request: ReviewRequest, deps: ReviewDependencies
   // The plan is kept before anything is posted: a retry of this run publishes it without the model.
   const run = deps.ledger ? await deps.ledger.startRun(planned) : planned;
   const publish = await publishRun(run, {
-    notion: deps.notion,
+    comments: deps.comments,
     ledger: deps.ledger,
     pageId: document.page.id,
     promptId: prompt.id,
@@ -357,7 +308,7 @@ async function readWithMemory(
   now: () => Date,
 ): Promise<ReviewDocument> {
   const ledger = deps.ledger;
-  if (!ledger) return deps.notion.readDocument(pageId, reviewerName);
+  if (!ledger) return deps.pages.readDocument(pageId, reviewerName);
   const index = await ledger.discussionIndex(pageId);
   const maxAgeMs = (deps.fullScanAfterHours ?? DEFAULT_FULL_SCAN_HOURS) * 3_600_000;
   const fresh =
@@ -366,7 +317,7 @@ async function readWithMemory(
     now().getTime() - Date.parse(index.scannedAt) < maxAgeMs;
   if (!fresh) {
     const scannedAt = now().toISOString();
-    const document = await deps.notion.readDocument(pageId, reviewerName);
+    const document = await deps.pages.readDocument(pageId, reviewerName);
     await ledger.indexDiscussions(
       pageId,
       document.threads.flatMap((thread) => (thread.blockId ? [thread.blockId] : [])),
@@ -375,7 +326,7 @@ async function readWithMemory(
     return document;
   }
   const known = new Set(index.blockIds);
-  return deps.notion.readDocument(pageId, reviewerName, {
+  return deps.pages.readDocument(pageId, reviewerName, {
     discussionsOn: (blocks) => {
       const wanted = new Set(known);
       for (const block of flattenBlocks(blocks)) {
@@ -409,11 +360,7 @@ function failedOutcome(ending: AgentEnding, turns: number, secrets: readonly str
  * provider, or a setting the model cannot take, stops the review with the prompt's name and what to change
  * (PromptError); a model Margin cannot give its tools through this API stops it as configuration.
  */
-function checkModel(
-  title: string,
-  settings: ReviewSettings,
-  provider: LlmProvider,
-): ModelCapabilities {
+function checkModel(title: string, settings: ReviewSettings, provider: LlmProvider): ModelCapabilities {
   const capabilities = provider.capabilities(settings.model);
   const problems = modelSettingProblems(settings, capabilities);
   if (problems.length > 0) {

@@ -6,17 +6,15 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { buildWorkerDependencies } from "../config/buildWorkerDependencies.ts";
-import { ledgerFor, readConfig, requireSetting, secretsFor } from "../config/config.ts";
+import { readConfig, secretsFor } from "../config/config.ts";
 import { requireSecret } from "../config/secrets.ts";
-import { PromptDirectory } from "../library/PromptDirectory.ts";
-import { createNotionClient } from "../notion/createNotionClient.ts";
-import { NotionClientGateway } from "../notion/NotionClientGateway.ts";
 import type { Log } from "../observability/Log.ts";
 import { FifoQueue } from "../queue/FifoQueue.ts";
 import { InMemoryReviewQueue } from "../queue/InMemoryReviewQueue.ts";
 import type { HttpRequest } from "../webhook/HttpExchange.ts";
 import { handleWebhookRequest } from "../webhook/handleWebhookRequest.ts";
+import { buildWebhookDependencies } from "../wiring/buildWebhookDependencies.ts";
+import { buildWorkerDependencies } from "../wiring/buildWorkerDependencies.ts";
 import { LocalWorker } from "./LocalWorker.ts";
 
 export interface LocalServiceOptions {
@@ -40,23 +38,16 @@ export interface LocalService {
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const config = readConfig(options.env);
   const secrets = secretsFor(config, options.env);
-  const promptsDatabase = requireSetting(config, "MARGIN_PROMPTS_DATABASE");
   await requireSecret(secrets, "webhookSecret");
-  const notion = new NotionClientGateway(
-    createNotionClient({
-      token: await requireSecret(secrets, "notionToken"),
-      baseUrl: config.NOTION_BASE_URL,
-    }),
-  );
-  const prompts = new PromptDirectory(notion, promptsDatabase);
+  const cwd = options.cwd ?? process.cwd();
   const fifo = new FifoQueue({ maxReceiveCount: config.MARGIN_MAX_ATTEMPTS });
-  const ledger = ledgerFor(config, options.cwd ?? process.cwd());
-  const queue = new InMemoryReviewQueue(fifo);
+  // The webhook's and the worker's own wiring, with the in-memory queue between them.
+  const webhook = await buildWebhookDependencies(config, secrets, new InMemoryReviewQueue(fifo), cwd);
   const worker = new LocalWorker({
     queue: fifo,
     log: options.log,
     retryDelayMs: options.retryDelayMs,
-    dependencies: await buildWorkerDependencies(config, secrets, options.log, options.cwd ?? process.cwd()),
+    dependencies: await buildWorkerDependencies(config, secrets, options.log, cwd),
   });
 
   const server: Server = createServer((request, response) => {
@@ -74,13 +65,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       bytes: Buffer.byteLength(exchange.body),
     });
     const answer = await handleWebhookRequest(exchange, {
-      secrets,
-      queue,
-      prompts,
-      reviewersProperty: config.MARGIN_REVIEWERS_PROPERTY,
-      defaultPrompt: config.MARGIN_DEFAULT_PROMPT,
-      ledger,
-      maxEventAgeMinutes: config.MARGIN_MAX_EVENT_AGE_MINUTES,
+      ...webhook,
       log: options.log,
       correlationId: request.headers["x-correlation-id"]?.toString(),
     });

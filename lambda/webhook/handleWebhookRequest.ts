@@ -12,7 +12,7 @@ import { type ReviewJob, type SettingOverrides, settingOverridesSchema } from ".
 import type { ReviewQueue } from "../queue/ReviewQueue.ts";
 import { parseNotionId } from "../review/model/parseNotionId.ts";
 import type { Ledger } from "../review/ports/Ledger.ts";
-import type { PromptSummary } from "../review/ports/NotionGateway.ts";
+import type { PromptSummary } from "../review/ports/PromptSource.ts";
 import {
   type AutomationDelivery,
   automationDeliverySchema,

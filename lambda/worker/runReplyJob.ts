@@ -11,7 +11,7 @@ import type { ReplyJob } from "../queue/ReviewJob.ts";
 import { deduplicationIdOf } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
 import type { DocumentThread } from "../review/model/ReviewDocument.ts";
-import type { PromptSummary } from "../review/ports/NotionGateway.ts";
+import type { PromptSummary } from "../review/ports/PromptSource.ts";
 import { runReview } from "../review/runReview.ts";
 import { classifyFailure } from "./classifyFailure.ts";
 import { describeError, type JobOutcome, RetryLater, type WorkerDependencies } from "./runReviewJob.ts";
@@ -31,8 +31,8 @@ export async function runReplyJob(
   if ((await ledger?.run(runId))?.status === "done") return skip("This comment was already answered.");
   try {
     const [thread, bot] = await Promise.all([
-      deps.review.notion.readDiscussion(job.anchorId, job.commentId),
-      deps.review.notion.botUser(),
+      deps.review.pages.readDiscussion(job.anchorId, job.commentId),
+      deps.review.pages.botUser(),
     ]);
     if (!thread) return skip("The comment is gone or its discussion was resolved.");
     const comment = thread.comments.find((entry) => entry.id === job.commentId)!;

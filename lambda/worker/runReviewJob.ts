@@ -14,13 +14,15 @@ import { usageFields } from "../observability/usageFields.ts";
 import { deduplicationIdOf, type ReviewJob } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
 import type { RunRecord } from "../review/ports/Ledger.ts";
-import type { NotionGateway, ReviewStatus } from "../review/ports/NotionGateway.ts";
 import { type PublishReport, publishRun } from "../review/publish/publishReview.ts";
 import { type ReviewDependencies, type ReviewResult, runReview } from "../review/runReview.ts";
 import { type ClassifiedFailure, classifyFailure } from "./classifyFailure.ts";
+import type { ReviewStatus, ReviewStatusBoard } from "./ReviewStatusBoard.ts";
 
 export interface WorkerDependencies {
   review: ReviewDependencies;
+  /** The page's Review status, kept current while a job runs. */
+  status: ReviewStatusBoard;
   promptsDatabase: string;
   /** Prompts by title, to tell which reviewer a comment is for. */
   prompts: PromptDirectory;
@@ -60,7 +62,7 @@ export async function runReviewJob(
     return { kind: "skipped", reason: "This delivery's review was already posted." };
   }
   deps.log.info(earlier ? "Review resumed" : "Review started", fields);
-  await setStatus(deps.review.notion, job.pageId, "Reviewing", deps.log);
+  await setStatus(deps.status, job.pageId, "Reviewing", deps.log);
   if (earlier) return resume(job, attempt, earlier, deps, fields);
 
   const started = Date.now();
@@ -119,7 +121,7 @@ export async function runReviewJob(
  */
 async function declined(job: ReviewJob, deps: WorkerDependencies): Promise<JobOutcome> {
   await postAsReviewer(job, DECLINED, deps);
-  await setStatus(deps.review.notion, job.pageId, "Failed", deps.log);
+  await setStatus(deps.status, job.pageId, "Failed", deps.log);
   return {
     kind: "failed",
     failure: { kind: "permanent", reason: "The reviewer declined to review the page." },
@@ -140,7 +142,7 @@ async function resume(
   let publish: PublishReport;
   try {
     publish = await publishRun(run, {
-      notion: deps.review.notion,
+      comments: deps.review.comments,
       ledger: deps.review.ledger,
       pageId: job.pageId,
       promptId: job.promptId,
@@ -181,7 +183,7 @@ function publishFailed(
 
 async function markReviewed(job: ReviewJob, deps: WorkerDependencies): Promise<void> {
   const now = deps.now ?? (() => new Date());
-  await setStatus(deps.review.notion, job.pageId, "Reviewed", deps.log, now().toISOString().slice(0, 10));
+  await setStatus(deps.status, job.pageId, "Reviewed", deps.log, now().toISOString().slice(0, 10));
 }
 
 function publishCounts(publish: PublishReport | undefined) {
@@ -211,7 +213,7 @@ async function giveUpOrRetry(
   const lastAttempt = attempt >= deps.maxAttempts;
   if (failure.kind === "transient" && !lastAttempt) {
     deps.log.warn("Review failed; the queue will try again", fields);
-    await setStatus(deps.review.notion, job.pageId, "Queued", deps.log);
+    await setStatus(deps.status, job.pageId, "Queued", deps.log);
     throw new RetryLater(
       `Transient failure on attempt ${attempt} of ${deps.maxAttempts}: ${describeError(error)}`,
       { cause: error },
@@ -222,7 +224,7 @@ async function giveUpOrRetry(
     throw error;
   }
   await explainOnPage(job, failure.reason, deps);
-  await setStatus(deps.review.notion, job.pageId, "Failed", deps.log);
+  await setStatus(deps.status, job.pageId, "Failed", deps.log);
   deps.log.error("Review could not run", { ...fields, reason: failure.reason });
   // Unexpected failures end in the dead-letter queue, where an alarm waits for them.
   if (failure.kind === "unexpected") throw error;
@@ -236,21 +238,21 @@ function explainOnPage(job: ReviewJob, reason: string, deps: WorkerDependencies)
 
 async function postAsReviewer(job: ReviewJob, text: string, deps: WorkerDependencies): Promise<void> {
   try {
-    await deps.review.notion.postComment({ kind: "page", pageId: job.pageId }, text, job.promptTitle);
+    await deps.review.comments.postComment({ kind: "page", pageId: job.pageId }, text, job.promptTitle);
   } catch (error) {
     deps.log.error("Could not post the failure comment", { pageId: job.pageId, error: describeError(error) });
   }
 }
 
 async function setStatus(
-  notion: NotionGateway,
+  board: ReviewStatusBoard,
   pageId: string,
   status: ReviewStatus,
   log: Log,
   reviewedOn?: string,
 ): Promise<void> {
   try {
-    await notion.setReviewStatus(pageId, status, reviewedOn);
+    await board.setReviewStatus(pageId, status, reviewedOn);
   } catch (error) {
     // The status is a courtesy: failing to show it must not fail the review.
     log.warn("Could not update the page's Review status", { pageId, status, error: describeError(error) });

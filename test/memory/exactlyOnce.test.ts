@@ -13,7 +13,7 @@ import { esbuildOptions } from "../../infra/lambdaBundling.ts";
 import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
 import { FileLedger } from "../../lambda/ledger/FileLedger.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
-import { NotionClientGateway } from "../../lambda/notion/NotionClientGateway.ts";
+import { notionAdapters } from "../../lambda/notion/notionAdapters.ts";
 import { publishRun } from "../../lambda/review/publish/publishReview.ts";
 import { AwsWorld, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
 import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
@@ -111,7 +111,7 @@ describe("exactly-once publishing", () => {
   it("looks on the page before posting an action an earlier attempt sent without recording the outcome", async () => {
     review = await ReviewWorld.start({ provider: "openai" });
     const ledger = new FileLedger(review.ledgerFile);
-    const notion = new NotionClientGateway(
+    const { comments } = notionAdapters(
       createNotionClient({
         token: "ntn_world_token",
         baseUrl: review.emulator.url,
@@ -120,7 +120,7 @@ describe("exactly-once publishing", () => {
     );
     const attemptedAt = new Date();
     // The earlier attempt's post went through; the process died before it could write "posted".
-    await notion.postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer");
+    await comments.postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer");
     const run = await ledger.startRun({
       runId: "run-x",
       pageId: review.pageId,
@@ -143,7 +143,7 @@ describe("exactly-once publishing", () => {
     });
 
     const report = await publishRun(run, {
-      notion,
+      comments,
       ledger,
       pageId: review.pageId,
       promptId: idFor("rfc-reviewer"),

@@ -6,12 +6,12 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
-import { buildWorkerDependencies } from "../../lambda/config/buildWorkerDependencies.ts";
 import { readConfig } from "../../lambda/config/config.ts";
 import { EnvironmentSecrets } from "../../lambda/config/secrets.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
-import { NotionClientGateway } from "../../lambda/notion/NotionClientGateway.ts";
+import { notionAdapters } from "../../lambda/notion/notionAdapters.ts";
 import { consoleLog } from "../../lambda/observability/ConsoleLog.ts";
+import { buildWorkerDependencies } from "../../lambda/wiring/buildWorkerDependencies.ts";
 import { runReviewJob } from "../../lambda/worker/runReviewJob.ts";
 import { ReviewWorld, reviewJob, TOKEN, turnFor } from "../support/reviewWorld.ts";
 
@@ -85,7 +85,7 @@ function systemPrompt(current: ReviewWorld): string {
 describe("a reviewer's reference pages", () => {
   it("are the related pages, then the pages its body links to or mentions in reading order, each read like a document", async () => {
     const current = await startWorld();
-    const gateway = new NotionClientGateway(
+    const { prompts } = notionAdapters(
       createNotionClient({
         token: TOKEN,
         baseUrl: current.emulator.url,
@@ -93,7 +93,7 @@ describe("a reviewer's reference pages", () => {
       }),
     );
 
-    const prompt = await gateway.loadPrompt(current.promptsDatabaseId, "RFC Reviewer");
+    const prompt = await prompts.loadPrompt(current.promptsDatabaseId, "RFC Reviewer");
 
     expect(prompt.references.map((page) => [page.title, page.unavailable])).toEqual([
       ["Architecture principles", undefined],

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { type NotionEmulator, startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
-import { NotionClientGateway } from "../../lambda/notion/NotionClientGateway.ts";
+import { notionAdapters } from "../../lambda/notion/notionAdapters.ts";
 import { renderDocument } from "../../lambda/review/render/renderDocument.ts";
 import { expectGolden } from "../support/golden.ts";
 
@@ -172,14 +172,14 @@ function everyBlockType() {
 
 async function readEveryBlockType() {
   emulator = await startNotionEmulator({ seed: everyBlockType(), botUser: "margin-bot" });
-  const gateway = new NotionClientGateway(
+  const { pages } = notionAdapters(
     createNotionClient({
       token: "t",
       baseUrl: emulator.url,
       throttle: { requestsPerSecond: 500, burst: 500, maxConcurrent: 8 },
     }),
   );
-  return gateway.readDocument(idFor("doc"), "RFC Reviewer");
+  return pages.readDocument(idFor("doc"), "RFC Reviewer");
 }
 
 describe("rendering a document for the model", () => {

@@ -11,8 +11,8 @@
  */
 import { NotionWriteError } from "../../errors.ts";
 import type { PlannedComment } from "../agent/ReviewActions.ts";
+import type { CommentTarget, CommentWriter } from "../ports/CommentWriter.ts";
 import type { ItemState, Ledger, LedgerComment, RunItem, RunRecord } from "../ports/Ledger.ts";
-import type { CommentTarget, NotionGateway } from "../ports/NotionGateway.ts";
 import { type PublicationPlan, splitCommentText } from "./planPublication.ts";
 
 export type PublishItem =
@@ -75,7 +75,7 @@ export function planItems(
 }
 
 export interface PublishContext {
-  notion: NotionGateway;
+  comments: CommentWriter;
   ledger?: Ledger;
   pageId: string;
   promptId: string;
@@ -143,7 +143,7 @@ async function findAttempt(
 ): Promise<PublishedItem | undefined> {
   // Editing a summary twice is harmless: it is simply done again.
   if (item.kind === "summary" && item.replaceCommentId) return undefined;
-  const found = await context.notion.findComment(
+  const found = await context.comments.findComment(
     targetOf(item, context.pageId),
     splitCommentText(item.text)[0]!,
     context.reviewerName,
@@ -164,10 +164,10 @@ function targetOf(item: PublishItem, pageId: string): CommentTarget {
 async function publishItem(item: PublishItem, context: PublishContext): Promise<PublishedItem> {
   const pieces = splitCommentText(item.text);
   if (item.kind === "summary" && item.replaceCommentId && pieces.length === 1) {
-    const updated = await context.notion.updateComment(item.replaceCommentId, pieces[0]!);
+    const updated = await context.comments.updateComment(item.replaceCommentId, pieces[0]!);
     return { item, commentIds: [updated.id], discussionId: updated.discussionId, updated: true };
   }
-  const first = await context.notion.postComment(
+  const first = await context.comments.postComment(
     targetOf(item, context.pageId),
     pieces[0]!,
     context.reviewerName,
@@ -177,7 +177,7 @@ async function publishItem(item: PublishItem, context: PublishContext): Promise<
     item.kind === "comment" ? item.blockId : item.kind === "reply" ? item.anchorId : context.pageId;
   const discussionId = item.kind === "reply" ? item.discussionId : first.discussionId;
   for (const piece of pieces.slice(1)) {
-    const more = await context.notion.postComment(
+    const more = await context.comments.postComment(
       { kind: "reply", discussionId, anchorId },
       piece,
       context.reviewerName,

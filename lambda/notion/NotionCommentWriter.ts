@@ -1,0 +1,146 @@
+/**
+ * Writes comments through `@notionhq/client`, under the reviewer's display name.
+ *
+ * Retries have one owner per layer. The SDK retries what Notion asks it to (429 and 529, honouring
+ * `Retry-After`) and server errors on reads; Margin adds only what a write needs on top: after an outcome
+ * it cannot know (a 5xx, a timeout, a dropped connection) it looks on the page for the comment before
+ * writing again, so nothing is posted twice. Bounds, per comment: at most WRITE_ATTEMPTS attempts, none
+ * started after WRITE_DEADLINE_MS; each attempt is one request plus the SDK's retries of a rate limit.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  APIResponseError,
+  isFullComment,
+  isNotionClientError,
+  RequestTimeoutError,
+  UnknownHTTPResponseError,
+} from "@notionhq/client";
+import { NotionWriteError } from "../errors.ts";
+import type { CommentTarget, CommentWriter, WrittenComment } from "../review/ports/CommentWriter.ts";
+import { parseInlineSpans } from "./markdown/parseInlineMarkdown.ts";
+import type { NotionSession } from "./NotionSession.ts";
+
+/** Attempts of one write whose earlier outcome was unknown (each checked on the page first). */
+export const WRITE_ATTEMPTS = 3;
+/** No new attempt of a write starts after this long. */
+export const WRITE_DEADLINE_MS = 60_000;
+
+export class NotionCommentWriter implements CommentWriter {
+  constructor(
+    private readonly session: NotionSession,
+    private readonly pauseMs = 500,
+  ) {}
+
+  postComment(target: CommentTarget, markdown: string, displayName: string): Promise<WrittenComment> {
+    const destination =
+      target.kind === "page"
+        ? { parent: { page_id: target.pageId } }
+        : target.kind === "block"
+          ? { parent: { block_id: target.blockId } }
+          : { discussion_id: target.discussionId };
+    const startedAt = new Date();
+    return this.write(
+      "a comment",
+      () =>
+        this.session.client.comments.create({
+          ...destination,
+          markdown,
+          display_name: { type: "custom", custom: { name: displayName } },
+        }),
+      // A 5xx or a timeout may have committed the comment anyway: look before writing again.
+      () => this.findComment(target, markdown, displayName, startedAt),
+    );
+  }
+
+  updateComment(commentId: string, markdown: string): Promise<WrittenComment> {
+    // Writing the same text twice is harmless, so an unknown outcome is simply tried again.
+    return this.write(`an edit of comment ${commentId}`, () =>
+      this.session.client.comments.update({ comment_id: commentId, markdown }),
+    );
+  }
+
+  async findComment(
+    target: CommentTarget,
+    markdown: string,
+    displayName: string,
+    since: Date,
+  ): Promise<WrittenComment | undefined> {
+    const bot = await this.session.botUser();
+    const anchor =
+      target.kind === "page" ? target.pageId : target.kind === "block" ? target.blockId : target.anchorId;
+    const expected = normalise(
+      parseInlineSpans(markdown)
+        .map((span) => (span.kind === "text" ? span.text : span.expression))
+        .join(""),
+    );
+    // Notion stamps comments to the minute: anything from the minute the first attempt started counts.
+    const earliest = Math.floor(since.getTime() / 60_000) * 60_000;
+    const comments = await this.session.listComments(anchor);
+    const match = comments.find(
+      (comment) =>
+        comment.created_by.id === bot.id &&
+        comment.display_name?.resolved_name === displayName &&
+        Date.parse(comment.created_time) >= earliest &&
+        (target.kind !== "reply" || comment.discussion_id === target.discussionId) &&
+        normalise(comment.rich_text.map((item) => item.plain_text).join("")) === expected,
+    );
+    return match ? { id: match.id, discussionId: match.discussion_id } : undefined;
+  }
+
+  /** One write, tried again only after an unknown outcome, within the bounds above. */
+  private async write(
+    what: string,
+    send: () => Promise<{ id: string } & Partial<{ discussion_id: string }>>,
+    alreadyThere?: () => Promise<WrittenComment | undefined>,
+  ): Promise<WrittenComment> {
+    const deadline = Date.now() + WRITE_DEADLINE_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const comment = await this.session.request(send);
+        return {
+          id: comment.id,
+          discussionId: isFullComment(comment as never) ? (comment.discussion_id ?? "") : "",
+        };
+      } catch (error) {
+        if (!isUnknownOutcome(error) || attempt >= WRITE_ATTEMPTS || Date.now() >= deadline) {
+          throw new NotionWriteError(
+            `Notion did not accept ${what} (${describeError(error)}).`,
+            statusOf(error),
+            {
+              cause: error,
+            },
+          );
+        }
+        const found = await alreadyThere?.().catch(() => undefined);
+        if (found) return found;
+        await sleep(this.pauseMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+}
+
+function normalise(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function statusOf(error: unknown): number | undefined {
+  return isNotionClientError(error) && "status" in error ? (error as { status: number }).status : undefined;
+}
+
+/** A write that may have gone through: the server failed or never answered. */
+function isUnknownOutcome(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== undefined) return status >= 500 && status !== 529;
+  return (
+    error instanceof RequestTimeoutError ||
+    error instanceof UnknownHTTPResponseError ||
+    error instanceof TypeError
+  );
+}
+
+function describeError(error: unknown): string {
+  const status = statusOf(error);
+  if (APIResponseError.isAPIResponseError(error)) return `${status} ${error.code}: ${error.message}`;
+  if (status !== undefined) return `HTTP ${status}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,62 @@
+/**
+ * What a review needs from the world, in the core's own terms: the page, the prompts and the comments
+ * through Notion's ports, the model through its provider, the memory through the ledger, and the settings
+ * and limits configuration gives. Entry points build it (`lambda/config/`); the core never does.
+ */
+import type { PromptPage } from "./model/PromptPage.ts";
+import type { CommentWriter } from "./ports/CommentWriter.ts";
+import type { Ledger } from "./ports/Ledger.ts";
+import type { LlmProvider, TokenUsage } from "./ports/LlmProvider.ts";
+import type { PageReader } from "./ports/PageReader.ts";
+import type { PromptSource } from "./ports/PromptSource.ts";
+import type { ProviderName, ReviewSettings, SettingDefaults } from "./prompt/reviewSettings.ts";
+import type { ReferenceMaterial } from "./render/renderReferences.ts";
+
+export type ProgressEvent =
+  | { kind: "prompt_loaded"; prompt: PromptPage; settings: ReviewSettings }
+  | {
+      kind: "document_read";
+      title: string;
+      blocks: number;
+      threads: number;
+      changed?: number;
+      added?: number;
+    }
+  | { kind: "document_rendered"; tokens?: number }
+  /** The input may not fit the model's context window, which is not known (a compatible server). */
+  | { kind: "context_unknown"; estimatedTokens: number; typicalContextTokens: number }
+  | { kind: "references_rendered"; references: ReferenceMaterial }
+  | { kind: "round_trip"; turn: number; usage: TokenUsage }
+  | { kind: "posted"; what: string };
+
+export interface ReviewDependencies {
+  /** Reading the page under review. */
+  pages: PageReader;
+  /** The Prompts database. */
+  prompts: PromptSource;
+  /** Writing the review's comments. */
+  comments: CommentWriter;
+  /** The model provider for a reviewer's settings (built, with its credentials, on first use). */
+  provider(name: ProviderName): Promise<LlmProvider>;
+  /** Memory of earlier reviews and runs; without it every review is a first review. */
+  ledger?: Ledger;
+  /** The environment's provider and model, and each provider's default model. */
+  settingDefaults: SettingDefaults;
+  /** Model round trips allowed; by default sized from the reviewer's limits (see `turnBudget`). */
+  maxTurns?: number;
+  maxOutputTokens?: number;
+  /** The model's context window in tokens, where configuration knows it better than the capability table. */
+  contextTokens?: number;
+  /** Whether OpenAI requests go to a compatible server (a proxy may serve other vendors' models). */
+  compatibleServer?: boolean;
+  /** Every secret value this process holds: redacted from the model's input and from all it writes. */
+  secretValues?: () => readonly string[];
+  /** List every block's discussions again when the last full listing is older than this (hours). */
+  fullScanAfterHours?: number;
+  /** The reference pages' token budget (estimated); 0 leaves them out. */
+  referenceTokens?: number;
+  /** Counts tokens of the rendering, for reports (optional: it loads a tokenizer). */
+  countTokens?: (text: string) => number;
+  onProgress?: (event: ProgressEvent) => void;
+  now?: () => Date;
+}
