@@ -6,7 +6,7 @@ import { createLlmProvider } from "../lambda/llm/createLlmProvider.ts";
 import { DEFAULT_MODELS } from "../lambda/llm/modelCapabilities.ts";
 import { createNotionClient } from "../lambda/notion/createNotionClient.ts";
 import { notionAdapters } from "../lambda/notion/notionAdapters.ts";
-import type { ReviewDependencies } from "../lambda/review/runReview.ts";
+import type { ReviewDependencies } from "../lambda/review/ReviewDependencies.ts";
 
 export function benchDependencies(
   notionUrl: string,

@@ -16,7 +16,7 @@ import { DEMO_IDS, demoWorkspace } from "../lambda/cli/demo/demoWorkspace.ts";
 import { FileLedger } from "../lambda/ledger/FileLedger.ts";
 import { DEFAULT_MODELS } from "../lambda/llm/modelCapabilities.ts";
 import type { TokenUsage } from "../lambda/review/ports/LlmProvider.ts";
-import { runReview } from "../lambda/review/runReview.ts";
+import { reviewPage } from "../lambda/review/reviewPage.ts";
 import { benchDependencies } from "./benchDependencies.ts";
 
 export interface CachingFigures {
@@ -68,7 +68,7 @@ export async function measureCaching(): Promise<CachingFigures> {
   const turns: CachingFigures["turns"] = [];
   const review = async (name: string) => {
     let before: TokenUsage | undefined;
-    const result = await runReview(
+    const result = await reviewPage(
       { pageId: DEMO_IDS.rfc, prompt: "RFC Reviewer", promptsDatabase: DEMO_IDS.promptsDatabase },
       {
         ...benchDependencies(emulator.url, server.url, { provider: "anthropic", name: model }),

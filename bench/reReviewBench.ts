@@ -10,7 +10,7 @@ import { idFor } from "../emulators/notion/model/notionIds.ts";
 import { startNotionEmulator } from "../emulators/notion/NotionEmulator.ts";
 import { FileLedger } from "../lambda/ledger/FileLedger.ts";
 import { promptsDatabaseSchema } from "../lambda/notion/promptsDatabaseSchema.ts";
-import { runReview } from "../lambda/review/runReview.ts";
+import { reviewPage } from "../lambda/review/reviewPage.ts";
 import { benchDependencies } from "./benchDependencies.ts";
 import { syntheticDocument } from "./syntheticDocument.ts";
 
@@ -66,7 +66,7 @@ export async function measureReReview(size: number, threads: number): Promise<Re
   });
   const ledger = new FileLedger(join(mkdtempSync(join(tmpdir(), "margin-bench-")), "ledger.json"));
   const review = () =>
-    runReview(
+    reviewPage(
       { pageId: idFor("doc"), prompt: "RFC Reviewer", promptsDatabase: idFor("prompts") },
       { ...benchDependencies(emulator.url, model.url), ledger },
     );

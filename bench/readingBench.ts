@@ -13,7 +13,7 @@ import { promptsDatabaseSchema } from "../lambda/notion/promptsDatabaseSchema.ts
 import { flattenBlocks, type ReviewDocument } from "../lambda/review/model/ReviewDocument.ts";
 import { countTokens } from "../lambda/review/render/countTokens.ts";
 import { renderDocument } from "../lambda/review/render/renderDocument.ts";
-import { runReview } from "../lambda/review/runReview.ts";
+import { reviewPage } from "../lambda/review/reviewPage.ts";
 import { benchDependencies } from "./benchDependencies.ts";
 import { syntheticDocument } from "./syntheticDocument.ts";
 
@@ -126,7 +126,7 @@ async function measureRoundTrips(seed: Record<string, unknown>): Promise<number>
     ],
   });
   try {
-    const result = await runReview(
+    const result = await reviewPage(
       { pageId: idFor("doc"), prompt: "RFC Reviewer", promptsDatabase: idFor("prompts"), dryRun: true },
       { ...benchDependencies(emulator.url, model.url) },
     );

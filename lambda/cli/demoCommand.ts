@@ -17,7 +17,7 @@ import type { ProviderName } from "../review/prompt/reviewSettings.ts";
 import { countTokens } from "../review/render/countTokens.ts";
 import { renderDocument } from "../review/render/renderDocument.ts";
 import { renderReferences } from "../review/render/renderReferences.ts";
-import { runReview } from "../review/runReview.ts";
+import { reviewPage } from "../review/reviewPage.ts";
 import { buildReviewDependencies } from "../wiring/buildReviewDependencies.ts";
 import { notionClientFor } from "../wiring/notionClientFor.ts";
 import type { CliIo } from "./CliIo.ts";
@@ -67,7 +67,7 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
       );
       return 0;
     }
-    const result = await runReview(
+    const result = await reviewPage(
       {
         pageId: DEMO_IDS.rfc,
         prompt: "RFC Reviewer",

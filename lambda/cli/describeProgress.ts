@@ -1,8 +1,9 @@
 /**
  * One line on stderr for each step of a review, as it happens.
  */
+
+import type { ProgressEvent } from "../review/ReviewDependencies.ts";
 import type { ReferenceMaterial } from "../review/render/renderReferences.ts";
-import type { ProgressEvent } from "../review/runReview.ts";
 import { describeUsage } from "./describeUsage.ts";
 
 export function describeProgress(event: ProgressEvent): string | undefined {

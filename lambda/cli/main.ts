@@ -3,7 +3,7 @@
  * an exit code (0 done, 1 the review did not complete, 2 bad usage or configuration).
  */
 import { loadDotEnv } from "../config/loadDotEnv.ts";
-import { ConfigurationError, InvalidInputError, MarginError } from "../errors.ts";
+import { ConfigurationError, InvalidInputError, MarginError, ProviderError } from "../errors.ts";
 import { type CliIo, processIo } from "./CliIo.ts";
 import { demoCommand } from "./demoCommand.ts";
 import { PROMPTS_USAGE, promptsCommand } from "./promptsCommand.ts";
@@ -50,6 +50,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (error instanceof ConfigurationError || error instanceof InvalidInputError) {
       io.stderr(`margin: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof ProviderError) {
+      io.stderr(`margin: ${error.message}${error.transient ? " Try again in a moment." : ""}\n`);
+      return 1;
     }
     if (error instanceof MarginError) {
       io.stderr(`margin: ${error.message}\n`);

@@ -1,50 +1,55 @@
 /**
  * What a review did, for people (text) and for programs (`--json`): each comment with an excerpt of its
- * block, the replies with their discussion, the summary, what was left out and why, and the usage.
+ * block, the replies with their discussion, the summary, what was left out and why, and the usage. Every
+ * planned comment is reported under its own key, so two comments on one block are told apart.
  */
 
 import { usageFields } from "../observability/usageFields.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
-import type { PublishItem } from "../review/publish/publishReview.ts";
-import type { ReviewResult } from "../review/runReview.ts";
+import type { ReviewComment } from "../review/model/ReviewComment.ts";
+import type { ReviewResult } from "../review/ReviewResult.ts";
 import { describeUsage } from "./describeUsage.ts";
 
 export function reviewAsJson(result: ReviewResult): Record<string, unknown> {
   const posted = postedIds(result);
+  const planned = result.plan?.comments ?? [];
+  const summary = planned.find((comment) => comment.kind === "summary");
   return {
     outcome: result.outcome,
     page: result.page,
     prompt: result.prompt,
     settings: result.settings,
-    comments: (result.plan?.inline ?? []).map((comment) => ({
+    comments: ofKind(planned, "comment").map((comment) => ({
+      key: comment.key,
       block: comment.ref,
       blockId: comment.blockId,
-      excerpt: excerptOf(result, comment.ref),
+      excerpt: excerptOf(result, comment.ref!),
       quote: comment.quote,
       severity: comment.severity,
-      comment: comment.comment,
-      posted: posted.get(`comment:${comment.ref}`) ?? null,
+      comment: comment.point,
+      posted: posted.get(comment.key) ?? null,
     })),
-    inSummary: (result.plan?.inSummary ?? []).map((comment) => ({
-      block: comment.ref,
-      excerpt: excerptOf(result, comment.ref),
-      severity: comment.severity,
-      comment: comment.comment,
+    inSummary: (result.plan?.inSummary ?? []).map((finding) => ({
+      block: finding.ref,
+      excerpt: excerptOf(result, finding.ref),
+      severity: finding.severity,
+      comment: finding.point,
     })),
-    replies: (result.plan?.replies ?? []).map((reply) => ({
+    replies: ofKind(planned, "reply").map((reply) => ({
+      key: reply.key,
       thread: reply.ref,
       discussionId: reply.discussionId,
-      question: lastComment(result, reply.ref),
-      reply: reply.comment,
-      posted: posted.get(`reply:${reply.ref}`) ?? null,
+      question: lastComment(result, reply.ref!),
+      reply: reply.text,
+      posted: posted.get(reply.key) ?? null,
     })),
-    summary: result.plan?.summary ?? null,
+    summary: summary?.text ?? null,
     summaryPosted: posted.get("summary") ?? null,
     rejected: result.rejected,
     publishFailure: result.publish?.failed
-      ? { item: describeItem(result.publish.failed.item), error: result.publish.failed.error }
+      ? { item: describe(result.publish.failed.comment), error: result.publish.failed.error.message }
       : null,
-    notPosted: (result.publish?.notAttempted ?? []).map(describeItem),
+    notPosted: (result.publish?.notAttempted ?? []).map(describe),
     usage: usageFields(result.settings.model, result.usage),
     roundTrips: result.roundTrips,
     renderedTokens: result.renderedTokens ?? null,
@@ -62,25 +67,26 @@ export function reviewAsText(result: ReviewResult): string {
   }
   const dry = result.outcome.kind === "dry_run";
   const state = (key: string) => (dry ? "not posted (dry run)" : posted.has(key) ? "posted" : "NOT posted");
-  lines.push(`Comments on blocks (${plan.inline.length})`);
-  for (const comment of plan.inline) {
+  const comments = ofKind(plan.comments, "comment");
+  lines.push(`Comments on blocks (${comments.length})`);
+  for (const comment of comments) {
     lines.push(
-      `  ${comment.ref} "${excerptOf(result, comment.ref)}" [${state(`comment:${comment.ref}`)}]`,
-      `     ${comment.severity}: ${indent(comment.comment, "     ")}`,
+      `  ${comment.ref} "${excerptOf(result, comment.ref!)}" [${state(comment.key)}]`,
+      `     ${comment.severity}: ${indent(comment.point ?? comment.text, "     ")}`,
     );
   }
-  if (plan.replies.length > 0) {
-    lines.push("", `Replies in discussions (${plan.replies.length})`);
-    for (const reply of plan.replies) {
+  const replies = ofKind(plan.comments, "reply");
+  if (replies.length > 0) {
+    lines.push("", `Replies in discussions (${replies.length})`);
+    for (const reply of replies) {
       lines.push(
-        `  ${reply.ref} after "${lastComment(result, reply.ref)}" [${state(`reply:${reply.ref}`)}]`,
-        `     ${indent(reply.comment, "     ")}`,
+        `  ${reply.ref} after "${lastComment(result, reply.ref!)}" [${state(reply.key)}]`,
+        `     ${indent(reply.text, "     ")}`,
       );
     }
   }
-  if (plan.summary !== undefined) {
-    lines.push("", `Summary [${state("summary")}]`, `  ${indent(plan.summary, "  ")}`);
-  }
+  const summary = plan.comments.find((comment) => comment.kind === "summary");
+  if (summary) lines.push("", `Summary [${state(summary.key)}]`, `  ${indent(summary.text, "  ")}`);
   if (result.rejected.length > 0) {
     lines.push("", `Tool calls refused and never posted (${result.rejected.length})`);
     for (const call of result.rejected) lines.push(`  ${call.tool}: ${call.reason}`);
@@ -88,10 +94,10 @@ export function reviewAsText(result: ReviewResult): string {
   if (result.publish?.failed) {
     lines.push(
       "",
-      `Publishing stopped: ${result.publish.failed.error}`,
-      `  Failed: ${describeItem(result.publish.failed.item)}`,
+      `Publishing stopped: ${result.publish.failed.error.message}`,
+      `  Failed: ${describe(result.publish.failed.comment)}`,
     );
-    for (const item of result.publish.notAttempted) lines.push(`  Not attempted: ${describeItem(item)}`);
+    for (const comment of result.publish.notAttempted) lines.push(`  Not attempted: ${describe(comment)}`);
   }
   lines.push(
     "",
@@ -100,18 +106,18 @@ export function reviewAsText(result: ReviewResult): string {
   return `${lines.join("\n")}\n`;
 }
 
-function postedIds(result: ReviewResult): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const published of result.publish?.published ?? []) {
-    const item = published.item;
-    map.set(item.kind === "summary" ? "summary" : `${item.kind}:${item.ref}`, published.commentIds);
-  }
-  return map;
+function ofKind(comments: ReviewComment[], kind: ReviewComment["kind"]): ReviewComment[] {
+  return comments.filter((comment) => comment.kind === kind);
 }
 
-function describeItem(item: PublishItem): string {
-  if (item.kind === "summary") return "the summary";
-  return item.kind === "comment" ? `the comment on ${item.ref}` : `the reply in ${item.ref}`;
+/** The ids each planned comment went out as, by its key. */
+function postedIds(result: ReviewResult): Map<string, string[]> {
+  return new Map((result.publish?.posted ?? []).map((comment) => [comment.key, comment.posted.commentIds]));
+}
+
+function describe(comment: ReviewComment): string {
+  if (comment.kind === "summary") return "the summary";
+  return comment.kind === "comment" ? `the comment on ${comment.ref}` : `the reply in ${comment.ref}`;
 }
 
 function excerptOf(result: ReviewResult, ref: string): string {

@@ -11,7 +11,7 @@ import { outcomeReason } from "../review/describeOutcome.ts";
 import { parseNotionId } from "../review/model/parseNotionId.ts";
 import { PROVIDERS } from "../review/prompt/reviewSettings.ts";
 import { countTokens } from "../review/render/countTokens.ts";
-import { runReview } from "../review/runReview.ts";
+import { reviewPage } from "../review/reviewPage.ts";
 import { buildReviewDependencies } from "../wiring/buildReviewDependencies.ts";
 import type { CliIo } from "./CliIo.ts";
 import { describeProgress } from "./describeProgress.ts";
@@ -59,7 +59,7 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
     // A dry run looks, and remembers nothing.
     ledger: options.data["dry-run"] ? undefined : ledgerFor(config, io.cwd),
   });
-  const result = await runReview(
+  const result = await reviewPage(
     {
       pageId,
       prompt: options.data.prompt,

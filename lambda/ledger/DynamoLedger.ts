@@ -2,9 +2,9 @@
  * The ledger in one DynamoDB table (partition key `pk`, sort key `sk`, TTL attribute `expiresAt`):
  *
  * - `PAGE#<page>` / `REVIEWER#<prompt>`: a reviewer's memory of the page (fingerprints, summary, time);
- * - `PAGE#<page>` / `REVIEWER#<prompt>#COMMENT#<key>`: one comment it posted;
+ * - `PAGE#<page>` / `REVIEWER#<prompt>#COMMENT#<run>:<key>`: one comment it posted;
  * - `PAGE#<page>` / `DISCUSSIONS`: the blocks known to carry discussions (a string set);
- * - `RUN#<run>` / `RUN`: a run's plan and the state of each action (expires after 30 days);
+ * - `RUN#<run>` / `RUN`: a run's plan and the state of each comment (expires after 30 days);
  * - `DELIVERY#<id>` / `DELIVERY`: a delivery taken (expires);
  * - `THREAD#<discussion>` / `REPLY#<time>#<run>`: a reply given (expires after three days).
  */
@@ -17,14 +17,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type {
-  DiscussionIndex,
-  ItemState,
-  Ledger,
-  LedgerComment,
-  PageMemory,
-  RunRecord,
-} from "../review/ports/Ledger.ts";
+import type { PostedComment } from "../review/model/ReviewComment.ts";
+import type { CommentState, DiscussionIndex, Ledger, PageMemory, RunRecord } from "../review/ports/Ledger.ts";
+import { memoryHeaderSchema, parseRecord, postedCommentSchema, runRecordSchema } from "./ledgerRecords.ts";
 
 const RUN_DAYS = 30;
 const REPLY_DAYS = 3;
@@ -80,12 +75,16 @@ export class DynamoLedger implements Ledger {
     );
   }
 
-  async addComment(pageId: string, promptId: string, comment: LedgerComment): Promise<void> {
+  async addComment(pageId: string, promptId: string, comment: PostedComment): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `PAGE#${pageId}`, sk: `REVIEWER#${promptId}#COMMENT#${comment.key}`, comment },
+          Item: {
+            pk: `PAGE#${pageId}`,
+            sk: `REVIEWER#${promptId}#COMMENT#${comment.posted.runId}:${comment.key}`,
+            comment,
+          },
           ConditionExpression: "attribute_not_exists(pk)",
         }),
       );
@@ -131,7 +130,7 @@ export class DynamoLedger implements Ledger {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.table, Key: { pk: `RUN#${runId}`, sk: "RUN" }, ConsistentRead: true }),
     );
-    return Item ? fromRunItem(Item) : undefined;
+    return Item ? parseRecord(runRecordSchema, Item, `run ${runId}`) : undefined;
   }
 
   async startRun(run: RunRecord): Promise<RunRecord> {
@@ -150,7 +149,7 @@ export class DynamoLedger implements Ledger {
     }
   }
 
-  async setItemState(runId: string, key: string, state: ItemState): Promise<void> {
+  async setCommentState(runId: string, key: string, state: CommentState): Promise<void> {
     await this.client.send(
       new UpdateCommand({
         TableName: this.table,
@@ -257,19 +256,12 @@ function toMemories(pageId: string, items: Array<Record<string, unknown>>): Page
   for (const item of items) {
     const [, promptId, , commentKey] = String(item.sk).split("#");
     const memory = memoryOf(promptId!);
-    if (commentKey) memory.comments.push(item.comment as LedgerComment);
-    else {
-      memory.lastReviewedAt = item.lastReviewedAt as string | undefined;
-      memory.blocks = (item.blocks as Record<string, string> | undefined) ?? {};
-      memory.summary = item.summary as PageMemory["summary"];
-    }
+    const what = `reviewer ${promptId} on page ${pageId}`;
+    if (commentKey)
+      memory.comments.push(parseRecord(postedCommentSchema, item.comment, `a comment of ${what}`));
+    else Object.assign(memory, parseRecord(memoryHeaderSchema, item, what));
   }
   for (const memory of memories.values())
-    memory.comments.sort((a, b) => a.postedAt.localeCompare(b.postedAt));
+    memory.comments.sort((a, b) => a.posted.at.localeCompare(b.posted.at));
   return [...memories.values()];
-}
-
-function fromRunItem(item: Record<string, unknown>): RunRecord {
-  const { pk: _pk, sk: _sk, expiresAt: _expires, ...run } = item;
-  return run as unknown as RunRecord;
 }

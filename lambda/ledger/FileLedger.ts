@@ -6,19 +6,15 @@
  */
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import type {
-  DiscussionIndex,
-  ItemState,
-  Ledger,
-  LedgerComment,
-  PageMemory,
-  RunRecord,
-} from "../review/ports/Ledger.ts";
+import type { PostedComment } from "../review/model/ReviewComment.ts";
+import type { CommentState, DiscussionIndex, Ledger, PageMemory, RunRecord } from "../review/ports/Ledger.ts";
+import { memoryHeaderSchema, parseRecord, postedCommentSchema, runRecordSchema } from "./ledgerRecords.ts";
 
+/** The file as stored; its memories and runs are parsed when read back. */
 interface FileContent {
-  memories: Record<string, Omit<PageMemory, "comments"> & { comments: Record<string, LedgerComment> }>;
+  memories: Record<string, StoredMemory>;
   discussions: Record<string, DiscussionIndex>;
-  runs: Record<string, RunRecord>;
+  runs: Record<string, unknown>;
   deliveries: Record<string, string>;
   replies: Record<string, Array<{ at: string; runId: string }>>;
 }
@@ -58,10 +54,10 @@ export class FileLedger implements Ledger {
     });
   }
 
-  addComment(pageId: string, promptId: string, comment: LedgerComment): Promise<void> {
+  addComment(pageId: string, promptId: string, comment: PostedComment): Promise<void> {
     return this.update((content) => {
       const memory = memoryIn(content, pageId, promptId);
-      memory.comments[comment.key] ??= comment;
+      memory.comments[`${comment.posted.runId}:${comment.key}`] ??= comment;
     });
   }
 
@@ -79,29 +75,30 @@ export class FileLedger implements Ledger {
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {
-    return (await this.read()).runs[runId];
+    const stored = (await this.read()).runs[runId];
+    return stored === undefined ? undefined : parseRecord(runRecordSchema, stored, `run ${runId}`);
   }
 
   async startRun(run: RunRecord): Promise<RunRecord> {
-    let stored = run;
+    let stored: unknown = run;
     await this.update((content) => {
       const existing = content.runs[run.runId];
       if (existing) stored = existing;
       else content.runs[run.runId] = run;
     });
-    return stored;
+    return parseRecord(runRecordSchema, stored, `run ${run.runId}`);
   }
 
-  setItemState(runId: string, itemKey: string, state: ItemState): Promise<void> {
+  setCommentState(runId: string, commentKey: string, state: CommentState): Promise<void> {
     return this.update((content) => {
-      const run = content.runs[runId];
-      if (run) run.states[itemKey] = state;
+      const run = content.runs[runId] as { states: Record<string, CommentState> } | undefined;
+      if (run) run.states[commentKey] = state;
     });
   }
 
   finishRun(runId: string): Promise<void> {
     return this.update((content) => {
-      const run = content.runs[runId];
+      const run = content.runs[runId] as { status: string } | undefined;
       if (run) run.status = "done";
     });
   }
@@ -181,7 +178,25 @@ function key(pageId: string, promptId: string): string {
   return `${pageId}|${promptId}`;
 }
 
-function toMemory(stored: FileContent["memories"][string]): PageMemory {
-  const comments = Object.values(stored.comments).sort((a, b) => a.postedAt.localeCompare(b.postedAt));
-  return { ...structuredClone(stored), comments: structuredClone(comments) };
+interface StoredMemory {
+  pageId: string;
+  promptId: string;
+  lastReviewedAt?: string;
+  blocks: Record<string, string>;
+  summary?: PageMemory["summary"];
+  /** By run and key. */
+  comments: Record<string, unknown>;
+}
+
+function toMemory(stored: StoredMemory): PageMemory {
+  const what = `reviewer ${stored.promptId} on page ${stored.pageId}`;
+  const comments = Object.values(stored.comments)
+    .map((comment) => parseRecord(postedCommentSchema, comment, `a comment of ${what}`))
+    .sort((a, b) => a.posted.at.localeCompare(b.posted.at));
+  return {
+    pageId: stored.pageId,
+    promptId: stored.promptId,
+    ...parseRecord(memoryHeaderSchema, stored, what),
+    comments,
+  };
 }

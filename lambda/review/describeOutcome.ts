@@ -1,7 +1,7 @@
 /**
  * Why a review ended without being posted, in words for the page's author (and the command line).
  */
-import type { ReviewResult } from "./runReview.ts";
+import type { ReviewResult } from "./ReviewResult.ts";
 
 export function outcomeReason(result: Pick<ReviewResult, "outcome" | "publish">): string {
   const outcome = result.outcome;
@@ -22,7 +22,5 @@ export function outcomeReason(result: Pick<ReviewResult, "outcome" | "publish">)
       return `the review's input is about ${outcome.estimatedTokens.toLocaleString("en-US")} tokens, more than the model's context window of ${outcome.contextTokens.toLocaleString("en-US")} leaves room for, so the model was not asked. ${outcome.advice}`;
     case "turn_limit":
       return `the model used all ${outcome.turns} turns without finishing the review (MARGIN_MAX_TURNS raises the limit).`;
-    case "provider_error":
-      return `${outcome.message}${outcome.retryable ? " Try again in a moment." : ""}`;
   }
 }

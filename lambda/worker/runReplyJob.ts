@@ -12,9 +12,10 @@ import { deduplicationIdOf } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
 import type { DocumentThread } from "../review/model/ReviewDocument.ts";
 import type { PromptSummary } from "../review/ports/PromptSource.ts";
-import { runReview } from "../review/runReview.ts";
+import { replyInThread } from "../review/replyInThread.ts";
+import { resumeRun } from "../review/resumeRun.ts";
 import { classifyFailure } from "./classifyFailure.ts";
-import { describeError, type JobOutcome, RetryLater, type WorkerDependencies } from "./runReviewJob.ts";
+import { describeError, type JobOutcome, RetryLater, type WorkerDependencies } from "./WorkerDependencies.ts";
 
 export async function runReplyJob(
   job: ReplyJob,
@@ -27,51 +28,39 @@ export async function runReplyJob(
     deps.log.info("No reply", { ...fields, reason });
     return { kind: "skipped", reason };
   };
-  const ledger = deps.review.ledger;
-  if ((await ledger?.run(runId))?.status === "done") return skip("This comment was already answered.");
   try {
-    const [thread, bot] = await Promise.all([
-      deps.review.pages.readDiscussion(job.anchorId, job.commentId),
-      deps.review.pages.botUser(),
-    ]);
-    if (!thread) return skip("The comment is gone or its discussion was resolved.");
-    const comment = thread.comments.find((entry) => entry.id === job.commentId)!;
-    if (comment.authorId === bot.id || comment.byBot) return skip("The comment was written by a bot.");
-    const prompt = await reviewerFor(job, thread, comment.text, bot.id, deps);
-    if (!prompt) return skip("The comment is not addressed to a reviewer.");
-    const last = thread.comments.at(-1)!;
-    if (last.authorId === bot.id && last.authorName === prompt.title)
-      return skip("The last word in the discussion is already the reviewer's.");
-    const since = new Date((deps.now ?? (() => new Date()))().getTime() - 86_400_000).toISOString();
-    if (ledger && (await ledger.countReplies(thread.discussionId, since)) >= deps.maxRepliesPerThread) {
-      return skip(`The reviewer already replied ${deps.maxRepliesPerThread} times in this discussion today.`);
+    // A retried job whose reply was planned posts that reply: the model is not asked again.
+    const resumed = await resumeRun(runId, deps.review);
+    if (resumed?.kind === "done") return skip("This comment was already answered.");
+    if (resumed) {
+      if (resumed.publish.failed) throw resumed.publish.failed.error;
+      deps.log.info("Reply posted", { ...fields, resumed: true });
+      return { kind: "reviewed", resumed: true };
     }
-    const result = await runReview(
+    const addressed = await addressedReviewer(job, deps);
+    if (typeof addressed === "string") return skip(addressed);
+    const result = await replyInThread(
       {
         pageId: job.pageId,
-        prompt: prompt.id,
+        prompt: addressed.prompt.id,
         promptsDatabase: deps.promptsDatabase,
         runId,
-        replyTo: { discussionId: thread.discussionId },
+        discussionId: addressed.thread.discussionId,
       },
       deps.review,
     );
     const outcome = result.outcome;
-    if (outcome.kind === "replied" && !result.publish?.failed) {
+    if (result.publish?.failed) throw result.publish.failed.error;
+    if (outcome.kind === "replied") {
       deps.log.info("Reply posted", {
         ...fields,
-        prompt: prompt.title,
+        prompt: addressed.prompt.title,
         roundTrips: result.roundTrips,
         ...usageFields(result.settings.model, result.usage),
       });
       return { kind: "reviewed", result };
     }
     if (outcome.kind === "no_reply") return skip(outcome.reason);
-    const retryable =
-      (outcome.kind === "provider_error" && outcome.retryable) ||
-      (outcome.kind === "replied" && result.publish?.failed !== undefined);
-    if (retryable && attempt < deps.maxAttempts)
-      throw new RetryLater(`The reply failed on attempt ${attempt}; the queue will try again.`);
     deps.log.error("Reply could not be given", {
       ...fields,
       outcome: outcome.kind,
@@ -79,7 +68,6 @@ export async function runReplyJob(
     });
     return { kind: "failed", failure: { kind: "permanent", reason: outcome.kind } };
   } catch (error) {
-    if (error instanceof RetryLater) throw error;
     const failure = classifyFailure(error);
     if (failure.kind !== "permanent" && attempt < deps.maxAttempts) {
       deps.log.warn("Reply failed; the queue will try again", { ...fields, error: describeError(error) });
@@ -97,6 +85,34 @@ export async function runReplyJob(
 }
 
 /**
+ * The reviewer the comment is for and its discussion, or why no reviewer should answer: the comment is
+ * gone, a bot wrote it, nobody is addressed, the last word is already the reviewer's, or the day's replies
+ * in the discussion are used up.
+ */
+async function addressedReviewer(
+  job: ReplyJob,
+  deps: WorkerDependencies,
+): Promise<{ prompt: PromptSummary; thread: DocumentThread } | string> {
+  const [thread, bot] = await Promise.all([
+    deps.review.pages.readDiscussion(job.anchorId, job.commentId),
+    deps.review.pages.botUser(),
+  ]);
+  if (!thread) return "The comment is gone or its discussion was resolved.";
+  const comment = thread.comments.find((entry) => entry.id === job.commentId)!;
+  if (comment.authorId === bot.id || comment.byBot) return "The comment was written by a bot.";
+  const prompt = await reviewerFor(job, thread, comment.text, bot.id, deps);
+  if (!prompt) return "The comment is not addressed to a reviewer.";
+  const last = thread.comments.at(-1)!;
+  if (last.authorId === bot.id && last.authorName === prompt.title)
+    return "The last word in the discussion is already the reviewer's.";
+  const since = new Date((deps.now ?? (() => new Date()))().getTime() - 86_400_000).toISOString();
+  const ledger = deps.review.ledger;
+  if (ledger && (await ledger.countReplies(thread.discussionId, since)) >= deps.maxRepliesPerThread)
+    return `The reviewer already replied ${deps.maxRepliesPerThread} times in this discussion today.`;
+  return { prompt, thread };
+}
+
+/**
  * The reviewer a comment is for: the one whose comments are in the discussion (the ledger knows, and so do
  * the display names), else the first prompt the comment names ("@RFC Reviewer", or the name alone).
  */
@@ -109,7 +125,7 @@ async function reviewerFor(
 ): Promise<PromptSummary | undefined> {
   const memories = (await deps.review.ledger?.memoriesOf(job.pageId)) ?? [];
   const remembered = memories.find((memory) =>
-    memory.comments.some((comment) => comment.discussionId === thread.discussionId),
+    memory.comments.some((comment) => comment.posted.discussionId === thread.discussionId),
   );
   if (remembered) {
     const prompt = await deps.prompts.resolve(remembered.promptId);

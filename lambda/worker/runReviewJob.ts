@@ -4,43 +4,23 @@
  * (transient), or give up with one short comment on the page saying why (permanent, or out of attempts).
  * Unexpected failures are retried and end in the dead-letter queue.
  *
- * The job's run is in the ledger: a job whose run is done does nothing, and one whose run was planned by an
- * earlier attempt publishes what is left of it without asking the model again.
+ * The job's run is in the ledger: the core resumes it (a run that is done does nothing; one an earlier
+ * attempt planned is published from its plan, without asking the model again).
  */
-import { MarginError, NotionWriteError, ProviderError } from "../errors.ts";
-import type { PromptDirectory } from "../library/PromptDirectory.ts";
 import type { Log } from "../observability/Log.ts";
 import { usageFields } from "../observability/usageFields.ts";
 import { deduplicationIdOf, type ReviewJob } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
-import type { RunRecord } from "../review/ports/Ledger.ts";
-import { type PublishReport, publishRun } from "../review/publish/publishReview.ts";
-import { type ReviewDependencies, type ReviewResult, runReview } from "../review/runReview.ts";
+import type { PublishReport } from "../review/publish/publishRun.ts";
+import type { ReviewResult } from "../review/ReviewResult.ts";
+import { resumeRun } from "../review/resumeRun.ts";
+import { reviewPage } from "../review/reviewPage.ts";
 import { type ClassifiedFailure, classifyFailure } from "./classifyFailure.ts";
 import type { ReviewStatus, ReviewStatusBoard } from "./ReviewStatusBoard.ts";
+import { describeError, type JobOutcome, RetryLater, type WorkerDependencies } from "./WorkerDependencies.ts";
 
-export interface WorkerDependencies {
-  review: ReviewDependencies;
-  /** The page's Review status, kept current while a job runs. */
-  status: ReviewStatusBoard;
-  promptsDatabase: string;
-  /** Prompts by title, to tell which reviewer a comment is for. */
-  prompts: PromptDirectory;
-  /** Deliveries of one message before Margin gives up (the queue's maxReceiveCount). */
-  maxAttempts: number;
-  /** Replies a reviewer gives in one discussion in a day, at most. */
-  maxRepliesPerThread: number;
-  log: Log;
-  now?: () => Date;
-}
-
-/** Thrown for a transient failure with attempts left: the queue delivers the job again later. */
-export class RetryLater extends MarginError {}
-
-export type JobOutcome =
-  | { kind: "reviewed"; result?: ReviewResult; resumed?: boolean }
-  | { kind: "skipped"; reason: string }
-  | { kind: "failed"; failure: ClassifiedFailure };
+export type { JobOutcome, WorkerDependencies };
+export { describeError, RetryLater };
 
 export async function runReviewJob(
   job: ReviewJob,
@@ -56,35 +36,49 @@ export async function runReviewJob(
     eventId: job.eventId,
     runId,
   };
-  const earlier = await deps.review.ledger?.run(runId);
-  if (earlier?.status === "done") {
-    deps.log.info("Review already done for this delivery", fields);
-    return { kind: "skipped", reason: "This delivery's review was already posted." };
-  }
-  deps.log.info(earlier ? "Review resumed" : "Review started", fields);
-  await setStatus(deps.status, job.pageId, "Reviewing", deps.log);
-  if (earlier) return resume(job, attempt, earlier, deps, fields);
-
+  let resumed: Awaited<ReturnType<typeof resumeRun>>;
+  let result: ReviewResult | undefined;
   const started = Date.now();
-  let result: ReviewResult;
   try {
-    result = await runReview(
-      {
-        pageId: job.pageId,
-        prompt: job.promptId,
-        promptsDatabase: deps.promptsDatabase,
-        overrides: job.overrides,
-        runId,
-      },
-      deps.review,
-    );
+    resumed = await resumeRun(runId, deps.review, job.promptTitle);
+    if (resumed?.kind === "done") {
+      deps.log.info("Review already done for this delivery", fields);
+      return { kind: "skipped", reason: "This delivery's review was already posted." };
+    }
+    deps.log.info(resumed ? "Review resumed" : "Review started", fields);
+    await setStatus(deps.status, job.pageId, "Reviewing", deps.log);
+    if (!resumed) {
+      result = await reviewPage(
+        {
+          pageId: job.pageId,
+          prompt: job.promptId,
+          promptsDatabase: deps.promptsDatabase,
+          overrides: job.overrides,
+          runId,
+        },
+        deps.review,
+      );
+    }
   } catch (error) {
     return giveUpOrRetry(job, attempt, classifyFailure(error), error, deps);
   }
+  if (resumed) return finishResumed(job, attempt, resumed.publish, deps, fields);
+  return finishReview(job, attempt, result!, Date.now() - started, deps, fields);
+}
+
+/** What the review came to: posted, partly posted (the queue tries again), or not posted and why. */
+async function finishReview(
+  job: ReviewJob,
+  attempt: number,
+  result: ReviewResult,
+  durationMs: number,
+  deps: WorkerDependencies,
+  fields: Record<string, unknown>,
+): Promise<JobOutcome> {
   const metrics = {
     ...fields,
     outcome: result.outcome.kind,
-    durationMs: Date.now() - started,
+    durationMs,
     blocks: result.rendered.blocks.size,
     referencePages: result.references.pages,
     referenceTokens: result.references.estimatedTokens,
@@ -105,14 +99,44 @@ export async function runReviewJob(
     return { kind: "reviewed", result };
   }
   deps.log.warn("Review did not complete", metrics);
-  if (outcome.kind === "reviewed" && result.publish?.failed)
-    return publishFailed(job, attempt, result.publish, deps);
-  if (outcome.kind === "provider_error") {
-    const error = new ProviderError(outcome.message, outcome.retryable ? 503 : 400);
-    return giveUpOrRetry(job, attempt, classifyFailure(error), error, deps);
-  }
+  if (result.publish?.failed) return publishFailed(job, attempt, result.publish, deps);
   if (outcome.kind === "refused") return declined(job, deps);
   return giveUpOrRetry(job, attempt, { kind: "permanent", reason: outcomeReason(result) }, undefined, deps);
+}
+
+async function finishResumed(
+  job: ReviewJob,
+  attempt: number,
+  publish: PublishReport,
+  deps: WorkerDependencies,
+  fields: Record<string, unknown>,
+): Promise<JobOutcome> {
+  if (publish.failed) return publishFailed(job, attempt, publish, deps);
+  await markReviewed(job, deps);
+  deps.log.info("Review posted", {
+    ...fields,
+    resumed: true,
+    ...publishCounts(publish),
+    postedEarlier: publish.posted.filter((comment) => comment.earlier).length,
+  });
+  return { kind: "reviewed", resumed: true };
+}
+
+/** Notion failed while posting: the queue tries again, and the retry posts only what is missing. */
+function publishFailed(
+  job: ReviewJob,
+  attempt: number,
+  publish: PublishReport,
+  deps: WorkerDependencies,
+): Promise<JobOutcome> {
+  const { error } = publish.failed!;
+  const classified = classifyFailure(error);
+  const posted = publish.posted.length;
+  const reason =
+    classified.kind === "transient" && posted > 0
+      ? `Notion kept failing while the review was being posted: ${posted} of ${posted + 1 + publish.notAttempted.length} comments are on the page. Ask for a review again later to get the rest.`
+      : classified.reason;
+  return giveUpOrRetry(job, attempt, { ...classified, reason }, error, deps);
 }
 
 /**
@@ -131,67 +155,17 @@ async function declined(job: ReviewJob, deps: WorkerDependencies): Promise<JobOu
 export const DECLINED =
   "I declined to review this page, so nothing else was posted. If that is unexpected, ask whoever maintains this reviewer to look at its instructions.";
 
-/** Publishes what an earlier attempt planned and did not finish posting: no reading, no model. */
-async function resume(
-  job: ReviewJob,
-  attempt: number,
-  run: RunRecord,
-  deps: WorkerDependencies,
-  fields: Record<string, unknown>,
-): Promise<JobOutcome> {
-  let publish: PublishReport;
-  try {
-    publish = await publishRun(run, {
-      comments: deps.review.comments,
-      ledger: deps.review.ledger,
-      pageId: job.pageId,
-      promptId: job.promptId,
-      reviewerName: job.promptTitle,
-      now: deps.now,
-    });
-  } catch (error) {
-    return giveUpOrRetry(job, attempt, classifyFailure(error), error, deps);
-  }
-  if (publish.failed) return publishFailed(job, attempt, publish, deps);
-  await markReviewed(job, deps);
-  deps.log.info("Review posted", {
-    ...fields,
-    resumed: true,
-    ...publishCounts(publish),
-    postedEarlier: publish.published.filter((item) => item.earlier).length,
-  });
-  return { kind: "reviewed", resumed: true };
-}
-
-/** Notion failed while posting: the queue tries again, and the retry posts only what is missing. */
-function publishFailed(
-  job: ReviewJob,
-  attempt: number,
-  publish: PublishReport,
-  deps: WorkerDependencies,
-): Promise<JobOutcome> {
-  const failure = publish.failed!;
-  const error = new NotionWriteError(failure.error, failure.status);
-  const classified = classifyFailure(error);
-  const posted = publish.published.length;
-  const reason =
-    classified.kind === "transient" && posted > 0
-      ? `Notion kept failing while the review was being posted: ${posted} of ${posted + 1 + publish.notAttempted.length} comments are on the page. Ask for a review again later to get the rest.`
-      : classified.reason;
-  return giveUpOrRetry(job, attempt, { ...classified, reason }, error, deps);
-}
-
 async function markReviewed(job: ReviewJob, deps: WorkerDependencies): Promise<void> {
   const now = deps.now ?? (() => new Date());
   await setStatus(deps.status, job.pageId, "Reviewed", deps.log, now().toISOString().slice(0, 10));
 }
 
 function publishCounts(publish: PublishReport | undefined) {
-  const published = publish?.published ?? [];
+  const posted = publish?.posted ?? [];
   return {
-    commentsPosted: published.filter((item) => item.item.kind === "comment").length,
-    repliesPosted: published.filter((item) => item.item.kind === "reply").length,
-    summaryPosted: published.some((item) => item.item.kind === "summary"),
+    commentsPosted: posted.filter((comment) => comment.kind === "comment").length,
+    repliesPosted: posted.filter((comment) => comment.kind === "reply").length,
+    summaryPosted: posted.some((comment) => comment.kind === "summary"),
   };
 }
 
@@ -257,12 +231,6 @@ async function setStatus(
     // The status is a courtesy: failing to show it must not fail the review.
     log.warn("Could not update the page's Review status", { pageId, status, error: describeError(error) });
   }
-}
-
-/** An error's class and message, for logs (Margin's messages carry no secrets or document text). */
-export function describeError(error: unknown): string | undefined {
-  if (error === undefined) return undefined;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Reference pages the model did not get in full: the prompt's owner should know its knowledge is cut. */

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoLedger } from "../../lambda/ledger/DynamoLedger.ts";
 import { FileLedger } from "../../lambda/ledger/FileLedger.ts";
-import type { Ledger, LedgerComment, RunRecord } from "../../lambda/review/ports/Ledger.ts";
+import type { PostedComment } from "../../lambda/review/model/ReviewComment.ts";
+import type { Ledger, RunRecord } from "../../lambda/review/ports/Ledger.ts";
 import { type LocalDynamo, startLocalDynamo } from "../support/dynamoWorld.ts";
 
 let dynamo: LocalDynamo;
@@ -35,17 +36,14 @@ const ledgers: Array<[string, () => Promise<Ledger>]> = [
   ],
 ];
 
-const comment = (key: string, postedAt: string, extra: Partial<LedgerComment> = {}): LedgerComment => ({
+const comment = (key: string, postedAt: string, extra: Partial<PostedComment> = {}): PostedComment => ({
   key,
   kind: "comment",
   blockId: "block-1",
   quote: "one weekend",
   severity: "major",
-  discussionId: `discussion-${key}`,
-  commentIds: [`comment-${key}`],
   text: "Stage it.",
-  postedAt,
-  runId: "run-1",
+  posted: { commentIds: [`comment-${key}`], discussionId: `discussion-${key}`, at: postedAt, runId: "run-1" },
   ...extra,
 });
 
@@ -56,10 +54,13 @@ const run = (runId: string): RunRecord => ({
   createdAt: "2026-11-22T10:00:00.000Z",
   mode: "review",
   status: "planned",
-  items: [
+  comments: [
     {
       key: "comment:block-1:0",
-      item: { kind: "comment", ref: "b1", blockId: "block-1", text: "Stage it." },
+      kind: "comment",
+      ref: "b1",
+      blockId: "block-1",
+      text: "Stage it.",
       severity: "major",
       quote: "one weekend",
     },
@@ -137,16 +138,16 @@ describe.each(ledgers)("%s", (_name, open) => {
     expect(await ledger.discussionIndex("page-2")).toEqual({ blockIds: [] });
   });
 
-  it("keeps a run's plan from its first attempt, and the state of each action", async () => {
+  it("keeps a run's plan from its first attempt, and the state of each comment", async () => {
     const ledger = await open();
 
     const first = await ledger.startRun(run("run-1"));
-    await ledger.setItemState("run-1", "comment:block-1:0", {
+    await ledger.setCommentState("run-1", "comment:block-1:0", {
       state: "attempted",
       at: "2026-11-22T10:00:00.000Z",
     });
-    const retry = await ledger.startRun({ ...run("run-1"), items: [] });
-    await ledger.setItemState("run-1", "comment:block-1:0", {
+    const retry = await ledger.startRun({ ...run("run-1"), comments: [] });
+    await ledger.setCommentState("run-1", "comment:block-1:0", {
       state: "posted",
       at: "2026-11-22T10:00:01.000Z",
       commentIds: ["c1"],
@@ -155,7 +156,7 @@ describe.each(ledgers)("%s", (_name, open) => {
     await ledger.finishRun("run-1");
 
     expect(first).toEqual(run("run-1"));
-    expect(retry.items).toHaveLength(1);
+    expect(retry.comments).toHaveLength(1);
     expect(retry.states["comment:block-1:0"]).toEqual({ state: "attempted", at: "2026-11-22T10:00:00.000Z" });
     expect(await ledger.run("run-1")).toMatchObject({
       status: "done",

@@ -14,7 +14,7 @@ import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
 import { FileLedger } from "../../lambda/ledger/FileLedger.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
 import { notionAdapters } from "../../lambda/notion/notionAdapters.ts";
-import { publishRun } from "../../lambda/review/publish/publishReview.ts";
+import { publishRun } from "../../lambda/review/publish/publishRun.ts";
 import { AwsWorld, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
 import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
 
@@ -128,29 +128,17 @@ describe("exactly-once publishing", () => {
       createdAt: attemptedAt.toISOString(),
       mode: "review",
       status: "planned",
-      items: [
-        {
-          key: "comment:w:0",
-          item: { kind: "comment", ref: "b5", blockId: idFor("weekend"), text: "No rollback." },
-        },
-        {
-          key: "comment:o:0",
-          item: { kind: "comment", ref: "b9", blockId: idFor("owners"), text: "Who is on call?" },
-        },
+      comments: [
+        { key: "comment:w:0", kind: "comment", ref: "b5", blockId: idFor("weekend"), text: "No rollback." },
+        { key: "comment:o:0", kind: "comment", ref: "b9", blockId: idFor("owners"), text: "Who is on call?" },
       ],
       states: { "comment:w:0": { state: "attempted", at: attemptedAt.toISOString() } },
       fingerprints: {},
     });
 
-    const report = await publishRun(run, {
-      comments,
-      ledger,
-      pageId: review.pageId,
-      promptId: idFor("rfc-reviewer"),
-      reviewerName: "RFC Reviewer",
-    });
+    const report = await publishRun(run, { comments, ledger, reviewerName: "RFC Reviewer" });
 
-    expect(report.published.map((item) => item.earlier ?? false)).toEqual([true, false]);
+    expect(report.posted.map((comment) => comment.earlier ?? false)).toEqual([true, false]);
     expect(review.botComments().map(textOf)).toEqual(["No rollback.", "Who is on call?"]);
     expect((await ledger.run("run-x"))?.status).toBe("done");
   });

@@ -43,7 +43,7 @@ describe("checking the reviewer's tool calls", () => {
     );
 
     expect(outcome).toEqual({ ok: true, message: "Comment on b1 recorded." });
-    expect(review.comments).toHaveLength(1);
+    expect(review.findings).toHaveLength(1);
   });
 
   it("refuses calls with bad JSON, wrong fields, unknown tools and duplicate comments", () => {
@@ -75,7 +75,7 @@ describe("checking the reviewer's tool calls", () => {
     expect(outcomes[2]!.message).toBe("There is no tool named delete_page.");
     expect(outcomes[3]!.message).toBe("You already made this comment on b1.");
     expect(review.rejected).toHaveLength(4);
-    expect(review.comments).toHaveLength(1);
+    expect(review.findings).toHaveLength(1);
   });
 
   it("lets a block without text be commented on without a quote", () => {

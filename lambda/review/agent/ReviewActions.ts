@@ -7,8 +7,8 @@
  * redacted), refused calls included, so nothing unsafe reaches Notion, the terminal or a log.
  */
 import type * as z from "zod";
+import type { Finding, ReplyDraft } from "../model/ReviewComment.ts";
 import { type DocumentBlock, flattenBlocks } from "../model/ReviewDocument.ts";
-import type { Severity } from "../model/severity.ts";
 import type { ToolCall } from "../ports/LlmProvider.ts";
 import { MAX_SUMMARY_CHARACTERS } from "../publish/planPublication.ts";
 import { isFresh, type ReviewHistory } from "../read/ReviewHistory.ts";
@@ -25,25 +25,6 @@ import type { ToolOutcome } from "./runAgent.ts";
 
 /** How much of a refused call's arguments is kept for the report. */
 const MAX_REPORTED_ARGUMENTS = 2_000;
-
-export interface PlannedComment {
-  /** The block's reference in the rendering (`b7`). */
-  ref: string;
-  blockId: string;
-  quote: string;
-  severity: Severity;
-  comment: string;
-  /** Position of the block in the document, for posting in reading order. */
-  order: number;
-}
-
-export interface PlannedReply {
-  ref: string;
-  discussionId: string;
-  /** The block (or page, for page-level discussions) the discussion is on. */
-  anchorId: string;
-  comment: string;
-}
 
 export interface RejectedCall {
   tool: string;
@@ -65,8 +46,8 @@ export interface ReviewActionOptions {
 }
 
 export class ReviewActions {
-  readonly comments: PlannedComment[] = [];
-  readonly replies: PlannedReply[] = [];
+  readonly findings: Finding[] = [];
+  readonly replies: ReplyDraft[] = [];
   readonly rejected: RejectedCall[] = [];
   summary: string | undefined;
   private readonly order: Map<string, number>;
@@ -159,19 +140,17 @@ export class ReviewActions {
     }
     const text = this.safe(comment).trim();
     if (
-      this.comments.some(
-        (other) => other.blockId === block.id && normalise(other.comment) === normalise(text),
-      )
+      this.findings.some((other) => other.blockId === block.id && normalise(other.point) === normalise(text))
     ) {
       return refuse(`You already made this comment on ${ref}.`);
     }
     const key = ref.trim();
-    this.comments.push({
+    this.findings.push({
       ref: key,
       blockId: block.id,
       quote: this.safe(quote).trim(),
       severity,
-      comment: text,
+      point: text,
       order: this.order.get(key) ?? 0,
     });
     return { ok: true, message: `Comment on ${key} recorded.` };
@@ -203,7 +182,7 @@ export class ReviewActions {
       ref,
       discussionId: thread.discussionId,
       anchorId: thread.blockId ?? this.options.pageId,
-      comment: this.safe(args.value.comment).trim(),
+      text: this.safe(args.value.comment).trim(),
     });
     return { ok: true, message: `Reply in ${ref} recorded.`, finishes: Boolean(this.options.onlyThread) };
   }

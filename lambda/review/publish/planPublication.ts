@@ -1,58 +1,94 @@
 /**
- * Decides what is posted where: the comments that meet the minimum severity, up to the limit (highest
- * severity first), go on their blocks in reading order; the rest are listed in the summary. Text is
- * shaped for Notion comments, which render inline formatting only.
+ * Decides what is posted where, as the run's ReviewComments in the order they go out: the findings that
+ * meet the minimum severity, up to the limit (highest severity first), on their blocks in reading order;
+ * the replies; then the summary, which lists the other findings. Text is shaped for Notion comments, which
+ * render inline formatting only, and Margin's references (`b12`) become words a reader understands.
  */
-
-import type { PlannedComment, PlannedReply } from "../agent/ReviewActions.ts";
+import type { Finding, ReplyDraft, ReviewComment } from "../model/ReviewComment.ts";
 import { meetsMinimum, severityRank } from "../model/severity.ts";
 import type { ReviewSettings } from "../prompt/reviewSettings.ts";
 import type { ReviewHistory } from "../read/ReviewHistory.ts";
 
 export interface PublicationPlan {
-  inline: PlannedComment[];
-  /** Comments listed in the summary instead of on their block. */
-  inSummary: PlannedComment[];
-  replies: PlannedReply[];
-  /** The summary comment's markdown, or undefined when the summary is off. */
-  summary: string | undefined;
+  /** What is posted, in order, each under its key. */
+  comments: ReviewComment[];
+  /** Findings listed in the summary instead of on their block. */
+  inSummary: Finding[];
 }
 
 export interface PlanInput {
   /** Turns a reference the model let slip into its text (`b12`) into words a reader understands. */
   describeRef(ref: string): string | undefined;
-  comments: PlannedComment[];
-  replies: PlannedReply[];
-  summary: string;
-  settings: ReviewSettings;
-  /** Short excerpts of blocks by id, to say where a summarised comment belongs. */
+  findings: Finding[];
+  replies: ReplyDraft[];
+  /** The model's summary; undefined when there is none to post (a reply). */
+  summary: string | undefined;
+  settings: Pick<
+    ReviewSettings,
+    "maxInlineComments" | "minimumInlineSeverity" | "replyInThreads" | "summary"
+  >;
+  /** Short excerpts of blocks by id, to say where a summarised finding belongs. */
   excerpt(blockId: string): string;
+  /** A block's whole text, to tell whether a comment on it should quote the words it is about. */
+  blockText(blockId: string): string;
   /** The review's date (YYYY-MM-DD), shown under the summary. */
   date: string;
   /** A re-review: the summary says what changed since the last one. */
   history?: ReviewHistory;
+  /** The reviewer's earlier summary comment, edited in place instead of posting a new one. */
+  previousSummaryId?: string;
 }
 
 export function planPublication(input: PlanInput): PublicationPlan {
   const { settings } = input;
-  const ranked = [...input.comments].sort(
+  const ranked = [...input.findings].sort(
     (a, b) => severityRank(a.severity) - severityRank(b.severity) || a.order - b.order,
   );
-  const eligible = ranked.filter((comment) => meetsMinimum(comment.severity, settings.minimumInlineSeverity));
+  const eligible = ranked.filter((finding) => meetsMinimum(finding.severity, settings.minimumInlineSeverity));
   const inline = eligible.slice(0, settings.maxInlineComments).sort((a, b) => a.order - b.order);
   const inlineSet = new Set(inline);
-  const inSummary = ranked.filter((comment) => !inlineSet.has(comment));
-  return {
-    inline,
-    inSummary,
-    replies: settings.replyInThreads
-      ? input.replies.map((reply) => ({
-          ...reply,
-          comment: replaceRefs(toCommentMarkdown(reply.comment), input.describeRef),
-        }))
-      : [],
-    summary: settings.summary === "off" ? undefined : summaryText(input, inline.length, inSummary),
-  };
+  const inSummary = ranked.filter((finding) => !inlineSet.has(finding));
+  const comments: ReviewComment[] = commentsOn(inline, input);
+  if (settings.replyInThreads) {
+    for (const reply of input.replies) {
+      comments.push({
+        key: `reply:${reply.discussionId}`,
+        kind: "reply",
+        ref: reply.ref,
+        discussionId: reply.discussionId,
+        anchorId: reply.anchorId,
+        text: replaceRefs(toCommentMarkdown(reply.text), input.describeRef),
+      });
+    }
+  }
+  if (input.summary !== undefined && settings.summary !== "off") {
+    comments.push({
+      key: "summary",
+      kind: "summary",
+      text: summaryText(input, inline.length, inSummary),
+      ...(input.previousSummaryId ? { replaces: input.previousSummaryId } : {}),
+    });
+  }
+  return { comments, inSummary };
+}
+
+/** The findings posted on their blocks, each keyed by its block and its place among that block's. */
+function commentsOn(inline: Finding[], input: PlanInput): ReviewComment[] {
+  const perBlock = new Map<string, number>();
+  return inline.map((finding) => {
+    const n = perBlock.get(finding.blockId) ?? 0;
+    perBlock.set(finding.blockId, n + 1);
+    return {
+      key: `comment:${finding.blockId}:${n}`,
+      kind: "comment",
+      ref: finding.ref,
+      blockId: finding.blockId,
+      quote: finding.quote,
+      severity: finding.severity,
+      point: finding.point,
+      text: inlineCommentText(finding, input.blockText(finding.blockId), input.describeRef),
+    };
+  });
 }
 
 /** Longest summary posted, footer included. */
@@ -65,8 +101,8 @@ const MIN_MODEL_SUMMARY = 1_500;
  * and a footer, within MAX_SUMMARY_CHARACTERS. When it is too long, the list keeps as many findings as fit
  * (saying how many more there were) and the model's part is cut at a line or word with a note saying so.
  */
-function summaryText(input: PlanInput, inlineCount: number, inSummary: PlannedComment[]): string {
-  const model = replaceRefs(toCommentMarkdown(input.summary), input.describeRef);
+function summaryText(input: PlanInput, inlineCount: number, inSummary: Finding[]): string {
+  const model = replaceRefs(toCommentMarkdown(input.summary ?? ""), input.describeRef);
   const counts = [`${inlineCount} comment${inlineCount === 1 ? "" : "s"} on the page`];
   if (inSummary.length > 0) counts.push(`${inSummary.length} more listed above`);
   const history = input.history;
@@ -75,8 +111,8 @@ function summaryText(input: PlanInput, inlineCount: number, inSummary: PlannedCo
     : `_Reviewed ${input.date} · ${counts.join(" · ")}_`;
   const room = MAX_SUMMARY_CHARACTERS - footer.length - "\n\n".length;
   const items = inSummary.map(
-    (comment) =>
-      `• *${comment.severity}* — on “${oneLine(input.excerpt(comment.blockId))}”: ${oneLine(replaceRefs(toCommentMarkdown(comment.comment), input.describeRef))}`,
+    (finding) =>
+      `• *${finding.severity}* — on “${oneLine(input.excerpt(finding.blockId))}”: ${oneLine(replaceRefs(toCommentMarkdown(finding.point), input.describeRef))}`,
   );
   const noted = alsoNoted(items, room - Math.min(model.length, MIN_MODEL_SUMMARY) - "\n\n".length);
   const modelRoom = room - (noted ? noted.length + "\n\n".length : 0);
@@ -119,16 +155,16 @@ function capped(text: string, limit: number): string {
 }
 
 /** The text of one inline comment: a severity word for the serious ones, the quote when the block is long. */
-export function inlineCommentText(
-  comment: PlannedComment,
+function inlineCommentText(
+  finding: Finding,
   blockText: string,
   describeRef: (ref: string) => string | undefined,
 ): string {
   const label =
-    comment.severity === "critical" ? "**Critical:** " : comment.severity === "major" ? "**Major:** " : "";
+    finding.severity === "critical" ? "**Critical:** " : finding.severity === "major" ? "**Major:** " : "";
   const quoted =
-    comment.quote && blockText.length > comment.quote.length + 40 ? `“${oneLine(comment.quote)}” — ` : "";
-  return `${label}${quoted}${replaceRefs(toCommentMarkdown(comment.comment), describeRef)}`;
+    finding.quote && blockText.length > finding.quote.length + 40 ? `“${oneLine(finding.quote)}” — ` : "";
+  return `${label}${quoted}${replaceRefs(toCommentMarkdown(finding.point), describeRef)}`;
 }
 
 /**

@@ -4,18 +4,12 @@
  * comments; the ledger remembers them.
  */
 import { createHash } from "node:crypto";
+import type { PostedComment } from "../model/ReviewComment.ts";
 import { type DocumentBlock, flattenBlocks, type ReviewDocument } from "../model/ReviewDocument.ts";
-import type { PageMemory } from "../ports/Ledger.ts";
+import type { PageMemory } from "../model/RunRecord.ts";
 
-export interface EarlierComment {
-  blockId?: string;
-  text: string;
-  postedAt: string;
-  severity?: string;
-  discussionId: string;
-  /** Still an open discussion on the page; false once someone resolved it. */
-  open: boolean;
-}
+/** A comment the reviewer posted before, and whether its discussion is still open (false once resolved). */
+export type EarlierComment = PostedComment & { open: boolean };
 
 export interface ReviewHistory {
   lastReviewedAt: string;
@@ -70,14 +64,7 @@ export function reviewHistory(
   const resolved: EarlierComment[] = [];
   for (const comment of memory.comments) {
     if (comment.kind === "summary") continue;
-    const entry: EarlierComment = {
-      blockId: comment.blockId,
-      text: comment.text,
-      postedAt: comment.postedAt,
-      severity: comment.severity,
-      discussionId: comment.discussionId,
-      open: open.has(comment.discussionId),
-    };
+    const entry: EarlierComment = { ...comment, open: open.has(comment.posted.discussionId) };
     if (!entry.open) resolved.push(entry);
     if (comment.blockId) earlier.set(comment.blockId, [...(earlier.get(comment.blockId) ?? []), entry]);
   }

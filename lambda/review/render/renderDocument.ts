@@ -47,55 +47,19 @@ export function renderDocument(
     blockRefs: new Map(),
     threadRefs: new Map(),
   };
-  const lines: string[] = [];
   const shownBlocks = new Set<string>();
   collectIds(document.blocks, shownBlocks);
-  const threadsByBlock = new Map<string, DocumentThread[]>();
-  const pageThreads: DocumentThread[] = [];
-  for (const thread of document.threads) {
-    if (thread.blockId && shownBlocks.has(thread.blockId)) {
-      const list = threadsByBlock.get(thread.blockId) ?? [];
-      list.push(thread);
-      threadsByBlock.set(thread.blockId, list);
-    } else {
-      pageThreads.push(thread);
-    }
-  }
-
-  lines.push(`# ${document.page.title || "Untitled"}`);
-  for (const property of document.page.properties) {
-    lines.push(`${property.name}: ${oneLine(property.value) || "(empty)"}`);
-  }
-  if (history) {
-    lines.push(
-      `Your last review: ${shortDate(history.lastReviewedAt)}; ${history.changed.size} block${history.changed.size === 1 ? "" : "s"} changed and ${history.added.size} new since.`,
-    );
-  }
-  if (pageThreads.length > 0) {
+  const { byBlock, onPage } = threadsByBlock(document.threads, shownBlocks);
+  const lines = headerLines(document, history);
+  if (onPage.length > 0) {
     lines.push("", "Comments on the page:");
-    for (const thread of pageThreads) renderThread(thread, "", rendered, lines);
-  }
-  const resolvedByBlock = new Map<string, EarlierComment[]>();
-  for (const comment of history?.resolved ?? []) {
-    if (comment.blockId && shownBlocks.has(comment.blockId))
-      resolvedByBlock.set(comment.blockId, [...(resolvedByBlock.get(comment.blockId) ?? []), comment]);
+    for (const thread of onPage) renderThread(thread, "", rendered, lines);
   }
   lines.push("");
-
+  const resolved = resolvedByBlock(history, shownBlocks);
   let blockCount = 0;
   walkBlocks(document.blocks, {
-    layout(block, depth, column) {
-      const indent = INDENT.repeat(depth);
-      if (column !== undefined) {
-        lines.push(`${indent}(column ${column})`);
-        return true;
-      }
-      if (block.attributes.unavailable) lines.push(`${indent}(synced content not shared with Margin)`);
-      // A synced copy of content already shown on this page is pointed to, not repeated.
-      const shownAt = block.children[0] && rendered.blockRefs.get(block.children[0].id);
-      if (shownAt) lines.push(`${indent}(synced copy of the content at ${shownAt})`);
-      return !shownAt;
-    },
+    layout: (block, depth, column) => layoutLines(block, depth, column, rendered, lines),
     block(block, depth, number) {
       const indent = INDENT.repeat(depth);
       blockCount += 1;
@@ -108,17 +72,78 @@ export function renderDocument(
           ? "(new) "
           : "";
       lines.push(...blockLines(block, number, `${indent}${ref} ${mark}`));
-      for (const thread of threadsByBlock.get(block.id) ?? [])
+      for (const thread of byBlock.get(block.id) ?? [])
         renderThread(thread, indent + INDENT, rendered, lines);
-      for (const comment of resolvedByBlock.get(block.id) ?? []) {
+      for (const comment of resolved.get(block.id) ?? []) {
         lines.push(
-          `${indent}${INDENT}(resolved) ${reviewerName} (you) ${shortDate(comment.postedAt)}: ${oneLine(comment.text)}`,
+          `${indent}${INDENT}(resolved) ${reviewerName} (you) ${shortDate(comment.posted.at)}: ${oneLine(comment.text)}`,
         );
       }
     },
   });
   rendered.text = `${lines.join("\n").replace(/\n+$/, "")}\n`;
   return rendered;
+}
+
+/** The page's title, its properties and, on a re-review, when the reviewer last looked. */
+function headerLines(document: ReviewDocument, history: ReviewHistory | undefined): string[] {
+  const lines = [`# ${document.page.title || "Untitled"}`];
+  for (const property of document.page.properties) {
+    lines.push(`${property.name}: ${oneLine(property.value) || "(empty)"}`);
+  }
+  if (history) {
+    lines.push(
+      `Your last review: ${shortDate(history.lastReviewedAt)}; ${history.changed.size} block${history.changed.size === 1 ? "" : "s"} changed and ${history.added.size} new since.`,
+    );
+  }
+  return lines;
+}
+
+/** Discussions under the blocks they are on; those on the page or on blocks not shown, on the page. */
+function threadsByBlock(
+  threads: DocumentThread[],
+  shownBlocks: Set<string>,
+): { byBlock: Map<string, DocumentThread[]>; onPage: DocumentThread[] } {
+  const byBlock = new Map<string, DocumentThread[]>();
+  const onPage: DocumentThread[] = [];
+  for (const thread of threads) {
+    if (thread.blockId && shownBlocks.has(thread.blockId))
+      byBlock.set(thread.blockId, [...(byBlock.get(thread.blockId) ?? []), thread]);
+    else onPage.push(thread);
+  }
+  return { byBlock, onPage };
+}
+
+function resolvedByBlock(
+  history: ReviewHistory | undefined,
+  shownBlocks: Set<string>,
+): Map<string, EarlierComment[]> {
+  const resolved = new Map<string, EarlierComment[]>();
+  for (const comment of history?.resolved ?? []) {
+    if (comment.blockId && shownBlocks.has(comment.blockId))
+      resolved.set(comment.blockId, [...(resolved.get(comment.blockId) ?? []), comment]);
+  }
+  return resolved;
+}
+
+/** A column, an unreadable synced block, or a synced copy of content shown earlier; whether to walk its children. */
+function layoutLines(
+  block: DocumentBlock,
+  depth: number,
+  column: number | undefined,
+  rendered: RenderedDocument,
+  lines: string[],
+): boolean {
+  const indent = INDENT.repeat(depth);
+  if (column !== undefined) {
+    lines.push(`${indent}(column ${column})`);
+    return true;
+  }
+  if (block.attributes.unavailable) lines.push(`${indent}(synced content not shared with Margin)`);
+  // A synced copy of content already shown on this page is pointed to, not repeated.
+  const shownAt = block.children[0] && rendered.blockRefs.get(block.children[0].id);
+  if (shownAt) lines.push(`${indent}(synced copy of the content at ${shownAt})`);
+  return !shownAt;
 }
 
 export interface BlockVisitor {

@@ -1,0 +1,176 @@
+/**
+ * Posts a run's comments to Notion: comments on their blocks (in reading order), replies in their
+ * discussions, then the summary on the page, under the reviewer's name. Long text goes out in pieces, the
+ * rest as replies in the same discussion.
+ *
+ * Exactly once: every comment has a deterministic key, and with a ledger each is marked attempted before it
+ * is sent and posted after. A retried run skips what was posted, and for a comment attempted but not known
+ * to be posted (the process died in between), looks on the page first. When everything is posted the run is
+ * recorded in the reviewer's memory of the page. If Notion fails after retries, publishing stops and the
+ * report says exactly what was posted and what was not.
+ */
+import { NotionWriteError } from "../../errors.ts";
+import type { PostedComment, Posting, ReviewComment } from "../model/ReviewComment.ts";
+import type { CommentState, RunRecord } from "../model/RunRecord.ts";
+import type { CommentTarget, CommentWriter, WrittenComment } from "../ports/CommentWriter.ts";
+import type { Ledger } from "../ports/Ledger.ts";
+import { splitCommentText } from "./planPublication.ts";
+
+/** A comment of the run on the page; `earlier`: an earlier attempt of the same run posted it. */
+export type PublishedComment = PostedComment & { earlier?: boolean };
+
+export interface PublishReport {
+  /** The run's comments on the page, in order. */
+  posted: PublishedComment[];
+  /** The comment Notion refused, and why; nothing after it was attempted. */
+  failed?: { comment: ReviewComment; error: NotionWriteError };
+  notAttempted: ReviewComment[];
+}
+
+export interface PublishContext {
+  comments: CommentWriter;
+  ledger?: Ledger;
+  reviewerName: string;
+  now?: () => Date;
+}
+
+/** Publishes what is left of a run; when all of it is posted, records it in the ledger and closes the run. */
+export async function publishRun(run: RunRecord, context: PublishContext): Promise<PublishReport> {
+  const now = context.now ?? (() => new Date());
+  const report: PublishReport = { posted: [], notAttempted: [] };
+  for (const [index, comment] of run.comments.entries()) {
+    const state = run.states[comment.key];
+    try {
+      report.posted.push(
+        state?.state === "posted"
+          ? { ...comment, posted: postingOf(state, run.runId), earlier: true }
+          : await publishOnce(run, comment, state, context, now),
+      );
+    } catch (error) {
+      if (!(error instanceof NotionWriteError)) throw error;
+      report.failed = { comment, error };
+      report.notAttempted = run.comments.slice(index + 1);
+      return report;
+    }
+  }
+  if (context.ledger) await recordRun(run, report, context.ledger);
+  return report;
+}
+
+async function publishOnce(
+  run: RunRecord,
+  comment: ReviewComment,
+  state: CommentState | undefined,
+  context: PublishContext,
+  now: () => Date,
+): Promise<PublishedComment> {
+  const { ledger } = context;
+  const found = state?.state === "attempted" ? await findAttempt(run, comment, state.at, context) : undefined;
+  let written: { comments: WrittenComment[]; updated?: boolean };
+  if (found) written = { comments: [found] };
+  else {
+    await ledger?.setCommentState(run.runId, comment.key, { state: "attempted", at: now().toISOString() });
+    written = await write(run, comment, context);
+  }
+  const at = now().toISOString();
+  const posting: Posting = {
+    commentIds: written.comments.map((entry) => entry.id),
+    discussionId: comment.kind === "reply" ? comment.discussionId! : written.comments[0]!.discussionId,
+    at,
+    runId: run.runId,
+    ...(written.updated ? { updated: true } : {}),
+  };
+  if (ledger) {
+    await ledger.setCommentState(run.runId, comment.key, {
+      state: "posted",
+      at,
+      commentIds: posting.commentIds,
+      discussionId: posting.discussionId,
+    });
+    await ledger.addComment(run.pageId, run.promptId, { ...comment, posted: posting });
+  }
+  return { ...comment, posted: posting, ...(found ? { earlier: true } : {}) };
+}
+
+function postingOf(state: Extract<CommentState, { state: "posted" }>, runId: string): Posting {
+  return { commentIds: state.commentIds, discussionId: state.discussionId, at: state.at, runId };
+}
+
+/** A comment an earlier attempt sent without knowing whether it went through: is it on the page? */
+async function findAttempt(
+  run: RunRecord,
+  comment: ReviewComment,
+  attemptedAt: string,
+  context: PublishContext,
+): Promise<WrittenComment | undefined> {
+  // Editing a summary twice is harmless: it is simply done again.
+  if (comment.kind === "summary" && comment.replaces) return undefined;
+  return context.comments.findComment(
+    targetOf(comment, run.pageId),
+    splitCommentText(comment.text)[0]!,
+    context.reviewerName,
+    new Date(attemptedAt),
+  );
+}
+
+function targetOf(comment: ReviewComment, pageId: string): CommentTarget {
+  if (comment.kind === "comment") return { kind: "block", blockId: comment.blockId! };
+  if (comment.kind === "reply")
+    return { kind: "reply", discussionId: comment.discussionId!, anchorId: comment.anchorId! };
+  return { kind: "page", pageId };
+}
+
+/** Writes one comment: in pieces when it is long, the summary in place of the earlier one when it fits. */
+async function write(
+  run: RunRecord,
+  comment: ReviewComment,
+  context: PublishContext,
+): Promise<{ comments: WrittenComment[]; updated?: boolean }> {
+  const pieces = splitCommentText(comment.text);
+  if (comment.kind === "summary" && comment.replaces && pieces.length === 1) {
+    return { comments: [await context.comments.updateComment(comment.replaces, pieces[0]!)], updated: true };
+  }
+  const first = await context.comments.postComment(
+    targetOf(comment, run.pageId),
+    pieces[0]!,
+    context.reviewerName,
+  );
+  const written = [first];
+  const anchorId =
+    comment.kind === "comment" ? comment.blockId! : comment.kind === "reply" ? comment.anchorId! : run.pageId;
+  const discussionId = comment.kind === "reply" ? comment.discussionId! : first.discussionId;
+  for (const piece of pieces.slice(1)) {
+    written.push(
+      await context.comments.postComment(
+        { kind: "reply", discussionId, anchorId },
+        piece,
+        context.reviewerName,
+      ),
+    );
+  }
+  return { comments: written };
+}
+
+/** The reviewer's memory of the page, once the whole run is posted. */
+async function recordRun(run: RunRecord, report: PublishReport, ledger: Ledger): Promise<void> {
+  const commented = report.posted.flatMap((comment) =>
+    comment.kind === "comment" ? [comment.blockId!] : [],
+  );
+  // Blocks Margin commented on carry discussions now: re-reviews list their comments.
+  await ledger.indexDiscussions(run.pageId, commented);
+  for (const comment of report.posted) {
+    if (comment.kind === "reply")
+      await ledger.recordReply(comment.posted.discussionId, run.createdAt, run.runId);
+  }
+  if (run.mode === "review") {
+    const summary = report.posted.find((comment) => comment.kind === "summary");
+    await ledger.saveReview(run.pageId, run.promptId, {
+      lastReviewedAt: run.createdAt,
+      blocks: run.fingerprints,
+      summary: summary
+        ? { commentId: summary.posted.commentIds[0]!, discussionId: summary.posted.discussionId }
+        : undefined,
+    });
+  }
+  await ledger.finishRun(run.runId);
+}
