@@ -118,6 +118,70 @@ describe("pages written in Notion's enhanced markdown", () => {
       unknown_block_ids: [],
     });
   });
+
+  it("inserts markdown at the end as the recorded update does, and answers the whole page", async () => {
+    const notion = await start([{ id: "doc", parent: { page_id: "home" }, title: "Doc" }]);
+
+    const answer = await notion.pages.updateMarkdown({
+      page_id: idFor("doc"),
+      type: "insert_content",
+      insert_content: { content: "## New Section\n\nHello from markdown." },
+    });
+
+    expect(answer.markdown).toBe("## New Section\nHello from markdown.");
+  });
+
+  it("edits with search and replace, keeping the ids of the blocks it did not change", async () => {
+    const notion = await start([
+      {
+        id: "doc",
+        parent: { page_id: "home" },
+        title: "Doc",
+        markdown: "Intro ^intro\nDraft proposal\nOutro ^outro",
+      },
+    ]);
+
+    const answer = await notion.pages.updateMarkdown({
+      page_id: idFor("doc"),
+      type: "update_content",
+      update_content: {
+        content_updates: [{ old_str: "Draft proposal", new_str: "Draft proposal (due Friday)" }],
+      },
+    });
+    const blocks = await topLevel(notion, idFor("doc"));
+
+    expect(answer.markdown).toBe("Intro\nDraft proposal (due Friday)\nOutro");
+    expect(blocks.map((block) => block.id)).toEqual([idFor("intro"), expect.any(String), idFor("outro")]);
+    await expect(
+      notion.pages.updateMarkdown({
+        page_id: idFor("doc"),
+        type: "update_content",
+        update_content: { content_updates: [{ old_str: "o", new_str: "0" }] },
+      }),
+    ).rejects.toMatchObject({ code: "validation_error" });
+  });
+
+  it("refuses to delete a child page unless allow_deleting_content is set", async () => {
+    const notion = await start([
+      { id: "doc", parent: { page_id: "home" }, title: "Doc", markdown: "Intro" },
+      { id: "child", parent: { page_id: "doc" }, title: "Child" },
+    ]);
+
+    const refused = notion.pages.updateMarkdown({
+      page_id: idFor("doc"),
+      type: "replace_content",
+      replace_content: { new_str: "Fresh start" },
+    });
+    await expect(refused).rejects.toMatchObject({ code: "validation_error" });
+    const replaced = await notion.pages.updateMarkdown({
+      page_id: idFor("doc"),
+      type: "replace_content",
+      replace_content: { new_str: "Fresh start", allow_deleting_content: true },
+    });
+
+    expect(replaced.markdown).toBe("Fresh start");
+    expect(await notion.pages.retrieve({ page_id: idFor("child") })).toMatchObject({ in_trash: true });
+  });
 });
 
 describe("comment bodies written in markdown", () => {
