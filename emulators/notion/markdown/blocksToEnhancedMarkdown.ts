@@ -48,6 +48,7 @@ function renderSiblings(nodes: BlockTree[], context: RenderContext): string[][] 
   });
 }
 
+/** One case per block type, each a line or two of Notion's format: longer than most functions, read as a table. */
 function renderBlock(node: BlockTree, number: number, context: RenderContext): string[] {
   const { block } = node;
   const type: string = block.type;
