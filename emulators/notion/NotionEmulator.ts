@@ -12,6 +12,7 @@ import { commentsApi } from "./api/commentsApi.ts";
 import { type ControlContext, controlApi } from "./api/controlApi.ts";
 import { databasesApi } from "./api/databasesApi.ts";
 import type { EmulatorContext } from "./api/EmulatorContext.ts";
+import { pageMarkdownApi } from "./api/pageMarkdownApi.ts";
 import { pagesApi } from "./api/pagesApi.ts";
 import { searchApi } from "./api/searchApi.ts";
 import { usersApi } from "./api/usersApi.ts";
@@ -68,6 +69,7 @@ export interface NotionEmulatorOptions extends Partial<EmulatorSettings> {
 const notionRouter = new Router<EmulatorContext>([
   ...usersApi,
   ...pagesApi,
+  ...pageMarkdownApi,
   ...blocksApi,
   ...commentsApi,
   ...databasesApi,

@@ -2,8 +2,6 @@
  * Blocks: retrieve, list children (one level, paginated), append children (after a block or at the start),
  * update content, and delete (move to the trash).
  */
-import type { BlockObjectResponse } from "@notionhq/client";
-import type { BlockNode } from "../../../lambda/notion/markdown/blocksToMarkdown.ts";
 import {
   bodyId,
   invalid,
@@ -14,6 +12,7 @@ import {
   requireBody,
 } from "../http/apiInput.ts";
 import { route } from "../http/Router.ts";
+import type { BlockTree } from "../markdown/blocksToEnhancedMarkdown.ts";
 import type { Workspace } from "../model/Workspace.ts";
 import { NotionApiError } from "../NotionApiError.ts";
 import type { EmulatorContext } from "./EmulatorContext.ts";
@@ -24,13 +23,20 @@ export function archivedError(): NotionApiError {
   );
 }
 
-/** A page's or block's live subtree, for views that need the whole body (the markdown endpoint). */
-export function childrenTree(workspace: Workspace, id: string): BlockNode[] {
-  return workspace.liveChildren(id).map((child) => ({
-    block: workspace.blockView(child) as BlockObjectResponse,
-    children:
-      workspace.pages.has(child) || workspace.databases.has(child) ? [] : childrenTree(workspace, child),
-  }));
+/**
+ * A page's or block's live subtree, for views that need the whole body (the markdown endpoint). Child pages
+ * and databases are leaves (their content is theirs, not the parent's); unshared ones are marked hidden.
+ */
+export function childrenTree(workspace: Workspace, id: string): BlockTree[] {
+  return workspace.liveChildren(id).map((child) => {
+    const separate = workspace.pages.has(child) || workspace.databases.has(child);
+    return {
+      block: workspace.blockView(child),
+      children: separate ? [] : childrenTree(workspace, child),
+      ...(separate ? { url: workspace.pageUrl(child) } : {}),
+      ...(workspace.isVisible(child) ? {} : { hidden: true }),
+    };
+  });
 }
 
 export const blocksApi = [

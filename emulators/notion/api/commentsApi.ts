@@ -14,12 +14,12 @@ import {
   requireBody,
 } from "../http/apiInput.ts";
 import { route } from "../http/Router.ts";
+import { markdownToRichText } from "../markdown/markdownToRichText.ts";
 import { clone, type Json } from "../model/Json.ts";
 import { checkRichTextLimits, fillRichText } from "../model/richText.ts";
 import type { Workspace } from "../model/Workspace.ts";
 import { NotionApiError } from "../NotionApiError.ts";
 import { archivedError } from "./blocksApi.ts";
-import { commentMarkdownToRichText } from "./commentMarkdown.ts";
 import type { EmulatorContext } from "./EmulatorContext.ts";
 
 /** The comment body of a create or update request: exactly one of `rich_text` and `markdown`. */
@@ -33,7 +33,8 @@ function commentBody(body: Json, workspace: Workspace): Json[] {
   }
   if (hasMarkdown) {
     if (typeof body.markdown !== "string") throw invalid("body.markdown", "a string", body.markdown);
-    const items = commentMarkdownToRichText(body.markdown);
+    // Comment markdown is inline only: block syntax (headings, lists, fences) stays literal text.
+    const items = markdownToRichText(body.markdown);
     checkRichTextLimits(items, "body.markdown");
     return fillRichText(items, workspace);
   }

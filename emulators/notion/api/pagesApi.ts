@@ -1,12 +1,8 @@
 /**
  * Pages: retrieve, create (under a page or in a data source, with children), update properties and trash
- * state, retrieve one property (paginated for title, rich text, people and relations), and the 2026
- * markdown view of a page.
+ * state, and retrieve one property (paginated for title, rich text, people and relations). The markdown view
+ * of a page is in `pageMarkdownApi.ts`.
  */
-
-import { toBlockRequest } from "../../../lambda/notion/markdown/BlockDraft.ts";
-import { blocksToMarkdown } from "../../../lambda/notion/markdown/blocksToMarkdown.ts";
-import { markdownToBlocks } from "../../../lambda/notion/markdown/markdownToBlocks.ts";
 import {
   bodyId,
   invalid,
@@ -17,10 +13,11 @@ import {
   requireBody,
 } from "../http/apiInput.ts";
 import { route } from "../http/Router.ts";
+import { enhancedMarkdownToBlocks } from "../markdown/enhancedMarkdownToBlocks.ts";
 import type { Json } from "../model/Json.ts";
 import { findSchemaProperty } from "../model/properties.ts";
 import { NotionApiError } from "../NotionApiError.ts";
-import { archivedError, childrenTree } from "./blocksApi.ts";
+import { archivedError } from "./blocksApi.ts";
 import type { EmulatorContext } from "./EmulatorContext.ts";
 
 const PAGINATED_PROPERTY_TYPES = new Set(["title", "rich_text", "people", "relation"]);
@@ -44,10 +41,7 @@ export const pagesApi = [
     }
     if (parent.page_id && workspace.isTrashed(parent.page_id)) throw archivedError();
     const children: Json[] =
-      body.children ??
-      (typeof body.markdown === "string"
-        ? markdownToBlocks(body.markdown).map((draft) => toBlockRequest(draft))
-        : []);
+      body.children ?? (typeof body.markdown === "string" ? enhancedMarkdownToBlocks(body.markdown) : []);
     if (!Array.isArray(children)) throw invalid("body.children", "an array", body.children);
     if (children.length > 100) throw invalid("body.children.length", "≤ `100`", children.length);
     const page = workspace.createPage({ ...body, parent }, workspace.botUserId, false);
@@ -122,18 +116,6 @@ export const pagesApi = [
       [type]: {},
     };
     return listEnvelope("property_item", page_, descriptor);
-  }),
-
-  route<EmulatorContext>("GET", "/v1/pages/{page_id}/markdown", (request, { workspace }) => {
-    const id = pathId(request, "page_id");
-    workspace.requirePage(id);
-    return {
-      object: "page_markdown",
-      id,
-      markdown: blocksToMarkdown(childrenTree(workspace, id)),
-      truncated: false,
-      unknown_block_ids: [],
-    };
   }),
 ];
 

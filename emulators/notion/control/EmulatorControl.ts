@@ -3,9 +3,8 @@
  * discussions, edit the document as a person would, inspect the whole state, and reset to the seed.
  */
 
-import { toBlockRequest } from "../../../lambda/notion/markdown/BlockDraft.ts";
-import { markdownToBlocks } from "../../../lambda/notion/markdown/markdownToBlocks.ts";
-import { commentMarkdownToRichText } from "../api/commentMarkdown.ts";
+import { enhancedMarkdownToBlocks } from "../markdown/enhancedMarkdownToBlocks.ts";
+import { markdownToRichText } from "../markdown/markdownToRichText.ts";
 import { clone, type Json } from "../model/Json.ts";
 import { idFor } from "../model/notionIds.ts";
 import { fillRichText } from "../model/richText.ts";
@@ -63,7 +62,7 @@ export class EmulatorControl {
     const author = this.user(input.author);
     const richText = fillRichText(
       input.rich_text ??
-        (input.markdown !== undefined ? commentMarkdownToRichText(input.markdown) : (input.text ?? "")),
+        (input.markdown !== undefined ? markdownToRichText(input.markdown) : (input.text ?? "")),
       this.workspace,
     );
     const displayName = input.display_name
@@ -99,10 +98,7 @@ export class EmulatorControl {
     const parentId = idFor(input.parent_id);
     const container = this.workspace.requireContainer(parentId);
     const children =
-      input.children ??
-      (input.markdown !== undefined
-        ? markdownToBlocks(input.markdown).map((draft) => toBlockRequest(draft))
-        : []);
+      input.children ?? (input.markdown !== undefined ? enhancedMarkdownToBlocks(input.markdown) : []);
     return this.workspace.insertBlocks(container, children, {
       actorId: input.author ? this.user(input.author).id : this.defaultPerson(),
       afterId: input.after ? idFor(input.after) : undefined,

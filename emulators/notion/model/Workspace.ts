@@ -98,7 +98,8 @@ export class Workspace implements PropertyContext {
 
   pageUrlFor(id: string, title: string): string {
     const slug = title.replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-+|-+$/g, "");
-    return `https://www.notion.so/${slug ? `${slug}-` : ""}${compactId(id)}`;
+    // The form Notion answers since 2026 (every recording in test/fixtures/notion-recorded/ has it).
+    return `https://app.notion.com/p/${slug ? `${slug}-` : ""}${compactId(id)}`;
   }
 
   // ---- tree ------------------------------------------------------------------------------------------
@@ -205,8 +206,9 @@ export class Workspace implements PropertyContext {
         object.parent?.type === "page_id" || object.parent?.type === "block_id"
           ? clone(object.parent)
           : { type: "workspace", workspace: true },
-      created_time: object.created_time,
-      last_edited_time: object.last_edited_time,
+      // A database keeps precise times, but its block form is stamped to the minute like every block.
+      created_time: toMinute(object.created_time),
+      last_edited_time: toMinute(object.last_edited_time),
       created_by: clone(object.created_by ?? { object: "user", id: this.botUserId }),
       last_edited_by: clone(
         object.last_edited_by ?? object.created_by ?? { object: "user", id: this.botUserId },
@@ -611,7 +613,7 @@ export class Workspace implements PropertyContext {
       data_sources: [],
       icon: raw.icon ?? null,
       cover: raw.cover ?? null,
-      url: `https://www.notion.so/${compactId(id)}`,
+      url: `https://app.notion.com/p/${compactId(id)}`,
       public_url: null,
       archived: trashed,
     };
@@ -705,6 +707,14 @@ export class Workspace implements PropertyContext {
       bot_user_id: this.botUserId,
     };
   }
+}
+
+/** An ISO time as Notion stamps blocks: to the minute, in UTC. */
+function toMinute(time: string): string {
+  const date = new Date(time);
+  if (Number.isNaN(date.getTime())) return time;
+  date.setUTCSeconds(0, 0);
+  return date.toISOString();
 }
 
 export function titleOf(page: Json): Json[] {

@@ -4,16 +4,16 @@
  *
  * Conveniences for tests and demos:
  * - any id may be a name instead of a UUID (`"rollout"`), standing for the stable UUID `idFor(name)`;
- * - a page may carry `title` (a string) and `markdown` (its body, converted to blocks; a line ending in
- *   ` ^name` gives that block the id `idFor(name)`), and `shared: false` (hidden from the integration);
+ * - a page may carry `title` (a string) and `markdown` (its body in Notion's enhanced markdown, read as
+ *   `POST /v1/pages` reads it; a line ending in ` ^name` gives that block the id `idFor(name)`, and a
+ *   GitHub-style alert `> [!NOTE] text` is a callout with Notion's default icon, as test documents are
+ *   often written), and `shared: false` (hidden from the integration);
  * - property values may be bare (`"Status": "In review"`), rich text may be a string;
  * - a comment may carry `text` or `markdown` instead of `rich_text`, and `resolved: true`.
  */
 import * as z from "zod";
-import type { BlockDraft } from "../../../lambda/notion/markdown/BlockDraft.ts";
-import { toBlockRequest } from "../../../lambda/notion/markdown/BlockDraft.ts";
-import { markdownToBlocks } from "../../../lambda/notion/markdown/markdownToBlocks.ts";
-import { parseInlineMarkdown } from "../../../lambda/notion/markdown/parseInlineMarkdown.ts";
+import { enhancedMarkdownToBlocks } from "../markdown/enhancedMarkdownToBlocks.ts";
+import { markdownToRichText } from "../markdown/markdownToRichText.ts";
 import { clone, type Json } from "./Json.ts";
 import { idFor } from "./notionIds.ts";
 import { fillRichText } from "./richText.ts";
@@ -164,8 +164,8 @@ export function seedWorkspace(raw: unknown, options: SeedOptions = {}): Workspac
   }
   for (const { page, index } of markdownBodies) {
     try {
-      const drafts = markdownToBlocks(page.markdown);
-      workspace.insertBlocks({ kind: "page", id: page.id }, drafts.map(draftToSeedBlock), {
+      const blocks = enhancedMarkdownToBlocks(page.markdown).map(alertsAsCallouts).map(withNamedIds);
+      workspace.insertBlocks({ kind: "page", id: page.id }, blocks, {
         actorId: page.created_by?.id ?? defaultAuthor,
         fromSeed: true,
         path: `pages[${index}].markdown`,
@@ -280,7 +280,7 @@ function addSeedComment(workspace: Workspace, comment: Json): void {
   if (!author) throw new Error(`created_by ${comment.created_by.id} is not among the seed's users`);
   const richText = fillRichText(
     comment.rich_text ??
-      (comment.markdown !== undefined ? parseInlineMarkdown(comment.markdown) : (comment.text ?? "")),
+      (comment.markdown !== undefined ? markdownToRichText(comment.markdown) : (comment.text ?? "")),
     workspace,
   );
   const displayName =
@@ -348,17 +348,35 @@ function fillUser(user: Json): Json {
   };
 }
 
-/** Converts markdown drafts to seed blocks, honouring ` ^name` id markers at the end of a block's text. */
-function draftToSeedBlock(draft: BlockDraft): Json {
-  const request = toBlockRequest({ ...draft, children: [] });
-  const richText: Json[] | undefined = (request[draft.type] as Json).rich_text;
-  const last = richText?.[richText.length - 1];
+/**
+ * Seed convenience, not Notion's markdown (which documents `<callout>` and reads `> [!NOTE]` as a quote):
+ * a quote starting with `[!TYPE]` becomes a callout; the icon and colour are Notion's defaults.
+ */
+function alertsAsCallouts(request: Json): Json {
+  const content: Json = request[request.type];
+  if (Array.isArray(content.children)) content.children = content.children.map(alertsAsCallouts);
+  const first = content.rich_text?.[0];
+  const alert =
+    request.type === "quote" && first?.type === "text" ? /^\[![A-Za-z]+\]\s*/.exec(first.text.content) : null;
+  if (!alert) return request;
+  first.text.content = first.text.content.slice(alert[0].length);
+  if (!first.text.content) content.rich_text.shift();
+  const { quote: _quote, ...rest } = request;
+  return { ...rest, type: "callout", callout: content };
+}
+
+/** Gives a block whose text ends in ` ^name` the id `idFor(name)` (and drops the marker), children too. */
+function withNamedIds(request: Json): Json {
+  const content: Json = request[request.type];
+  const richText: Json[] | undefined = content.rich_text;
+  const last = richText?.at(-1);
   const marker = typeof last?.text?.content === "string" ? /\s*\^([\w-]+)$/.exec(last.text.content) : null;
-  if (marker && last) {
+  if (richText && last && marker) {
     last.text.content = last.text.content.slice(0, marker.index);
+    if (!last.text.content) richText.pop();
     request.id = idFor(marker[1]!);
   }
-  (request[draft.type] as Json).children = draft.children.map(draftToSeedBlock);
+  if (Array.isArray(content.children)) content.children = content.children.map(withNamedIds);
   return request;
 }
 
