@@ -44,6 +44,9 @@ export class ProviderError extends MarginError {
   }
 }
 
+/** The review queue refused a job (SQS answered with a failure); the delivery should be tried again. */
+export class QueueError extends MarginError {}
+
 /** Notion failed after retries while Margin was writing; what was posted is reported with it. */
 export class NotionWriteError extends MarginError {
   constructor(

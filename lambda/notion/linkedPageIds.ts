@@ -1,6 +1,6 @@
 /**
- * The Notion pages a block tree points to: page mentions, links to Notion pages (absolute notion.so /
- * notion.site addresses and the relative `/<id>` links Notion writes for internal links), and "link to
+ * The Notion pages a block tree points to: page mentions, links to Notion pages (absolute app.notion.com,
+ * notion.so and notion.site addresses and the relative `/<id>` links Notion writes for internal links), and "link to
  * page" blocks, in document order, each once. A reviewer's body uses these to name its reference pages.
  */
 import type { RichTextItemResponse } from "@notionhq/client";
@@ -36,7 +36,7 @@ function isNotionAddress(href: string): boolean {
   if (href.startsWith("/")) return true;
   try {
     const host = new URL(href).hostname;
-    return /(^|\.)notion\.(so|site)$/.test(host);
+    return /(^|\.)notion\.(so|site|com)$/.test(host);
   } catch {
     return false;
   }

@@ -6,6 +6,7 @@
  * and the SQS emulator serves it over the SQS wire protocol.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { InvalidInputError } from "../errors.ts";
 
 export const DEDUPLICATION_WINDOW_MS = 5 * 60 * 1000;
 
@@ -55,7 +56,7 @@ export class FifoQueue {
       deduplicationId ??
       (this.options.contentBasedDeduplication ? createHash("sha256").update(body).digest("hex") : undefined);
     if (!dedupe)
-      throw new Error(
+      throw new InvalidInputError(
         "A FIFO message needs a deduplication id (or content-based deduplication on the queue).",
       );
     const now = this.now();

@@ -6,6 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import * as z from "zod";
+import { InvalidInputError } from "../errors.ts";
 import { PROVIDERS, SUMMARY_MODES } from "../review/prompt/promptProperties.ts";
 
 export const settingOverridesSchema = z.strictObject({
@@ -64,12 +65,12 @@ export function parseQueueMessage(body: string): QueueMessage {
   try {
     raw = JSON.parse(body);
   } catch {
-    throw new Error("The queue message is not JSON.");
+    throw new InvalidInputError("The queue message is not JSON.");
   }
   const parsed = queueMessageSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(
+    throw new InvalidInputError(
       `The queue message is not a job Margin knows: ${issue.path.join(".") || "body"}: ${issue.message}.`,
     );
   }

@@ -2,6 +2,7 @@
  * The review queue on SQS FIFO: one batch per delivery, grouped by page, deduplicated by delivery and prompt.
  */
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { QueueError } from "../errors.ts";
 import { deduplicationIdOf, messageGroupOf, type QueueMessage } from "./ReviewJob.ts";
 import type { ReviewQueue } from "./ReviewQueue.ts";
 
@@ -35,7 +36,7 @@ export class SqsReviewQueue implements ReviewQueue {
       );
       if (result.Failed && result.Failed.length > 0) {
         const failure = result.Failed[0]!;
-        throw new Error(
+        throw new QueueError(
           `SQS refused ${result.Failed.length} of ${batch.length} reviews (${failure.Code}: ${failure.Message}).`,
         );
       }

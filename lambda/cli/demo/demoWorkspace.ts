@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { idFor } from "../../../emulators/notion/model/notionIds.ts";
+import { PromptError } from "../../errors.ts";
 import { readPromptLibrary } from "../../library/PromptLibrary.ts";
 import { documentsDatabaseSchema, librarySeed } from "./librarySeed.ts";
 
@@ -22,7 +23,10 @@ export const DEMO_IDS = {
 
 export function demoWorkspace(): Record<string, unknown> {
   const { library, problems } = readPromptLibrary(LIBRARY_FOLDER);
-  if (problems.length > 0) throw new Error(`The prompt library has problems: ${problems.join(" ")}`);
+  if (problems.length > 0)
+    throw new PromptError(
+      `The prompt library has problems (margin prompts check lists them): ${problems.join(" ")}`,
+    );
   const prompts = librarySeed(library, "demo-home", "priya");
   return {
     users: [
