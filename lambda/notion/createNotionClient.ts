@@ -9,6 +9,12 @@ import { throttledFetch } from "./throttledFetch.ts";
 /** The Notion API version Margin is written against (databases hold data sources). */
 export const NOTION_VERSION = "2025-09-03";
 
+/**
+ * The SDK's retries of a request Notion asks it to repeat (429, 529; and 500, 503 on reads), each after the
+ * `Retry-After` Notion gives (the SDK caps a wait at 60 s). Margin adds none of its own for these.
+ */
+export const SDK_RETRIES = 5;
+
 export const DEFAULT_THROTTLE: ThrottleOptions = { requestsPerSecond: 2.8, burst: 3, maxConcurrent: 4 };
 
 export interface NotionClientOptions {
@@ -28,7 +34,7 @@ export function createNotionClient(options: NotionClientOptions): Client {
     baseUrl: options.baseUrl,
     notionVersion: NOTION_VERSION,
     fetch: throttledFetch({ throttle }),
-    retry: { maxRetries: options.maxRetries ?? 5 },
+    retry: { maxRetries: options.maxRetries ?? SDK_RETRIES },
     timeoutMs: options.timeoutMs ?? 30_000,
     logLevel: LogLevel.ERROR,
     logger: () => {
