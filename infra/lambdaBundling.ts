@@ -2,6 +2,7 @@
  * How the functions are bundled: one definition for CDK's NodejsFunction and for the benchmark, which
  * builds the same bundles with esbuild to report their size and load time.
  */
+import { resolve } from "node:path";
 import { type BundlingOptions, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import type { BuildOptions } from "esbuild";
 
@@ -17,6 +18,16 @@ const MAIN_FIELDS = ["module", "main"];
 const BANNER =
   "import { createRequire as __marginCreateRequire } from 'module'; const require = __marginCreateRequire(import.meta.url);";
 
+/**
+ * A function's AWS credentials are in its environment: the SDK's default provider chain is replaced by a
+ * reader of those (`lambdaCredentials.ts`) in the bundles.
+ */
+const CREDENTIALS = resolve(import.meta.dirname, "lambdaCredentials.ts");
+const ALIAS: Record<string, string> = {
+  "@aws-sdk/credential-provider-node": CREDENTIALS,
+  "@aws-sdk/credential-providers": CREDENTIALS,
+};
+
 export const LAMBDA_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   minify: true,
@@ -25,6 +36,7 @@ export const LAMBDA_BUNDLING: BundlingOptions = {
   mainFields: MAIN_FIELDS,
   banner: BANNER,
   externalModules: EXTERNAL,
+  esbuildArgs: Object.fromEntries(Object.entries(ALIAS).map(([name, path]) => [`--alias:${name}`, path])),
 };
 
 /** The same bundle as esbuild options, for measuring it. */
@@ -41,6 +53,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     mainFields: MAIN_FIELDS,
     banner: { js: BANNER },
     external: EXTERNAL,
+    alias: ALIAS,
     logLevel: "silent",
   };
 }
