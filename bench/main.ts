@@ -2,26 +2,40 @@
  * `npm run bench [-- --sizes 50,300,1000]`: Margin's performance figures, printed. Reading is bounded by
  * Notion's rate limit, so its figures are ratios to the floor the limit sets; absolute times are noisy.
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { measureBundles, median } from "./bundleBench.ts";
+import { BUNDLE_TARGETS, measureBundles, median } from "./bundleBench.ts";
 import { measureCaching } from "./cachingBench.ts";
 import { measureReading } from "./readingBench.ts";
 import { measureReReview } from "./reReviewBench.ts";
 import { measureWarmWebhook } from "./webhookBench.ts";
 
 const { values } = parseArgs({
-  options: { sizes: { type: "string", default: "50,300,1000" }, only: { type: "string" } },
+  options: {
+    sizes: { type: "string", default: "50,300,1000" },
+    only: { type: "string" },
+    before: { type: "string" },
+  },
 });
 const sections = new Set((values.only ?? "bundles,caching,rereview,reading").split(","));
 
 if (sections.has("bundles")) {
-  const bundles = await measureBundles();
-  console.log("Lambda bundles (esbuild, minified ESM, as deployed, the AWS SDK included)\n");
-  console.log(`webhook function  ${(bundles.webhookBytes / 1024).toFixed(0).padStart(6)} KB`);
-  console.log(`worker function   ${(bundles.workerBytes / 1024).toFixed(0).padStart(6)} KB`);
+  const now = await measureBundles();
+  const before = values.before ? await measureBundles(resolve(values.before)) : undefined;
+  const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
   console.log(
-    `webhook module load in a fresh Node process: median ${median(bundles.webhookLoadMs).toFixed(0)} ms over ${bundles.webhookLoadMs.length} runs (min ${Math.min(...bundles.webhookLoadMs).toFixed(0)}, max ${Math.max(...bundles.webhookLoadMs).toFixed(0)})`,
+    "Lambda bundles (esbuild, minified ESM, the AWS SDK included) and their import in a fresh Node process as deployed (--enable-source-maps), median of 15; KB = 1,024 bytes\n",
   );
+  for (const figure of now) {
+    const target = BUNDLE_TARGETS[figure.name];
+    const earlier = before?.find((other) => other.name === figure.name);
+    console.log(
+      `${`${figure.name} function`.padEnd(17)} ${kb(figure.bytes).padStart(8)} (${figure.bytes.toLocaleString("en-US")} bytes, target ${kb(target)}: ${figure.bytes <= target ? "met" : "MISSED"})  import ${median(figure.importMs).toFixed(0)} ms` +
+        (earlier
+          ? `  | before: ${kb(earlier.bytes)}, import ${median(earlier.importMs).toFixed(0)} ms (${values.before})`
+          : ""),
+    );
+  }
   const warm = await measureWarmWebhook();
   console.log(
     `webhook answer on a warm function (secrets and prompts cached, one SQS send): median ${median(warm).toFixed(1)} ms, p95 ${[...warm].sort((a, b) => a - b)[Math.floor(warm.length * 0.95)]!.toFixed(1)} ms over ${warm.length} deliveries\n`,

@@ -3,7 +3,6 @@
  *  [--dry-run] [--json]`: reviews one page with one prompt and prints what was posted.
  */
 import { parseArgs } from "node:util";
-import * as z from "zod";
 import { ledgerFor, readConfig, requireSetting } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
@@ -12,6 +11,7 @@ import { parseNotionId } from "../review/model/parseNotionId.ts";
 import { PROVIDERS } from "../review/prompt/reviewSettings.ts";
 import { countTokens } from "../review/render/countTokens.ts";
 import { reviewPage } from "../review/reviewPage.ts";
+import * as z from "../schema.ts";
 import { buildReviewDependencies } from "../wiring/buildReviewDependencies.ts";
 import type { CliIo } from "./CliIo.ts";
 import { describeProgress } from "./describeProgress.ts";
@@ -23,12 +23,11 @@ export const REVIEW_USAGE =
 const optionsSchema = z.object({
   prompt: z
     .string({ error: "--prompt is required: the prompt's title or page id" })
-    .trim()
-    .min(1, "--prompt is required: the prompt's title or page id"),
-  provider: z.enum(PROVIDERS, `--provider should be ${PROVIDERS.join(" or ")}`).optional(),
-  model: z.string().trim().min(1).optional(),
-  "dry-run": z.boolean().optional(),
-  json: z.boolean().optional(),
+    .check(z.trim(), z.minLength(1, "--prompt is required: the prompt's title or page id")),
+  provider: z.optional(z.enum(PROVIDERS, `--provider should be ${PROVIDERS.join(" or ")}`)),
+  model: z.optional(z.string().check(z.trim(), z.minLength(1, "--model should name a model"))),
+  "dry-run": z.optional(z.boolean()),
+  json: z.optional(z.boolean()),
 });
 
 export async function reviewCommand(argv: string[], io: CliIo): Promise<number> {

@@ -3,17 +3,22 @@
  * `startLocalService`), logging each delivery and each review, until interrupted.
  */
 import { parseArgs } from "node:util";
-import * as z from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { consoleLog } from "../observability/ConsoleLog.ts";
+import * as z from "../schema.ts";
 import { startLocalService } from "../serve/startLocalService.ts";
 import type { CliIo } from "./CliIo.ts";
 
 export const SERVE_USAGE = "margin serve [--port <port>] [--host <host>]";
 
 const optionsSchema = z.object({
-  port: z.coerce.number().int().min(0).max(65535).default(8787),
-  host: z.string().default("127.0.0.1"),
+  port: z._default(
+    z.coerce
+      .number("--port should be a port number")
+      .check(z.multipleOf(1, "--port should be a port number"), z.minimum(0), z.maximum(65535)),
+    8787,
+  ),
+  host: z._default(z.string(), "127.0.0.1"),
 });
 
 export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
@@ -23,9 +28,7 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   });
   const options = optionsSchema.safeParse(values);
   if (!options.success)
-    throw new InvalidInputError(
-      `${options.error.issues[0]!.path.join(".")}: ${options.error.issues[0]!.message}. Usage: ${SERVE_USAGE}`,
-    );
+    throw new InvalidInputError(`${z.firstProblem(options.error, "options")}. Usage: ${SERVE_USAGE}`);
   const service = await startLocalService({
     env: io.env,
     port: options.data.port,

@@ -6,89 +6,81 @@
  */
 
 import { resolve } from "node:path";
-import * as z from "zod";
 import { ConfigurationError } from "../errors.ts";
 import { DynamoLedger } from "../ledger/DynamoLedger.ts";
 import { FileLedger } from "../ledger/FileLedger.ts";
 import type { Ledger } from "../review/ports/Ledger.ts";
 import { PROVIDERS } from "../review/prompt/promptProperties.ts";
 import { DEFAULT_REFERENCE_TOKENS } from "../review/render/renderReferences.ts";
+import * as z from "../schema.ts";
 import { EnvironmentSecrets, type Secrets, SsmSecrets } from "./secrets.ts";
 
-const url = (name: string) => z.url(`${name} should be a URL, such as http://127.0.0.1:4010`).optional();
-const text = z.string().trim().min(1).optional();
-const lowerProvider = z.preprocess(
-  (value) => (typeof value === "string" ? value.trim().toLowerCase() || undefined : value),
-  z.enum(PROVIDERS, `MARGIN_PROVIDER should be ${PROVIDERS.join(", ")}`).optional(),
+const url = (name: string) => z.optional(z.url(`${name} should be a URL, such as http://127.0.0.1:4010`));
+const text = z.optional(z.string().check(z.trim(), z.minLength(1)));
+/** Trimmed and lower-cased first, so `OpenAI ` reads as `openai`; empty reads as unset. */
+const lowerCase = z.transform((value: unknown) =>
+  typeof value === "string" ? value.trim().toLowerCase() || undefined : value,
 );
+const choice = <const T extends readonly [string, ...string[]]>(values: T, message: string) =>
+  z.pipe(lowerCase, z.optional(z.enum(values, message)));
+/** A number of something; `unit` says what, in the message for a value that is not one. */
+const count = (name: string, unit: string) =>
+  z.coerce.number(`${name} should be ${unit}`).check(z.multipleOf(1, `${name} should be ${unit}`));
+const amount = (name: string, unit: string) => z.coerce.number(`${name} should be ${unit}`);
 
 const configSchema = z.object({
   // Notion
   NOTION_BASE_URL: url("NOTION_BASE_URL"),
-  MARGIN_NOTION_RPS: z.coerce
-    .number("MARGIN_NOTION_RPS should be a number of requests per second")
-    .positive()
-    .optional(),
+  MARGIN_NOTION_RPS: z.optional(
+    amount("MARGIN_NOTION_RPS", "a number of requests per second").check(z.positive()),
+  ),
   MARGIN_PROMPTS_DATABASE: text,
   MARGIN_DEFAULT_PROMPT: text,
-  MARGIN_REVIEWERS_PROPERTY: z.string().trim().min(1).default("Reviewers"),
+  MARGIN_REVIEWERS_PROPERTY: z._default(z.string().check(z.trim(), z.minLength(1)), "Reviewers"),
   // Models
   OPENAI_BASE_URL: url("OPENAI_BASE_URL"),
   ANTHROPIC_BASE_URL: url("ANTHROPIC_BASE_URL"),
   BEDROCK_REGION: text,
-  MARGIN_PROVIDER: lowerProvider,
+  MARGIN_PROVIDER: choice(PROVIDERS, `MARGIN_PROVIDER should be ${PROVIDERS.join(", ")}`),
   MARGIN_MODEL: text,
-  MARGIN_REFERENCE_TOKENS: z.coerce
-    .number()
-    .int("MARGIN_REFERENCE_TOKENS should be a whole number of tokens")
-    .min(0)
-    .max(200_000)
-    .default(DEFAULT_REFERENCE_TOKENS),
-  MARGIN_MAX_TURNS: z.coerce
-    .number()
-    .int("MARGIN_MAX_TURNS should be a whole number")
-    .min(1)
-    .max(60)
-    .optional(),
-  MARGIN_OPENAI_SERVER: z.preprocess(
-    (value) => (typeof value === "string" ? value.trim().toLowerCase() : value),
-    z.enum(["openai", "compatible"], "MARGIN_OPENAI_SERVER should be openai or compatible").optional(),
+  MARGIN_REFERENCE_TOKENS: z._default(
+    count("MARGIN_REFERENCE_TOKENS", "a whole number of tokens").check(z.minimum(0), z.maximum(200_000)),
+    DEFAULT_REFERENCE_TOKENS,
   ),
-  MARGIN_OPENAI_API: z.preprocess(
-    (value) => (typeof value === "string" ? value.trim().toLowerCase() : value),
-    z.enum(["responses", "chat"], "MARGIN_OPENAI_API should be responses or chat").optional(),
+  MARGIN_MAX_TURNS: z.optional(
+    count("MARGIN_MAX_TURNS", "a whole number").check(z.minimum(1), z.maximum(60)),
   ),
-  MARGIN_CONTEXT_TOKENS: z.coerce
-    .number()
-    .int("MARGIN_CONTEXT_TOKENS should be a whole number of tokens, such as 32768")
-    .min(1_024)
-    .optional(),
+  MARGIN_OPENAI_SERVER: choice(
+    ["openai", "compatible"],
+    "MARGIN_OPENAI_SERVER should be openai or compatible",
+  ),
+  MARGIN_OPENAI_API: choice(["responses", "chat"], "MARGIN_OPENAI_API should be responses or chat"),
+  MARGIN_CONTEXT_TOKENS: z.optional(
+    count("MARGIN_CONTEXT_TOKENS", "a whole number of tokens, such as 32768").check(z.minimum(1_024)),
+  ),
   ANTHROPIC_BEDROCK_BASE_URL: url("ANTHROPIC_BEDROCK_BASE_URL"),
   // The service
   MARGIN_QUEUE_URL: url("MARGIN_QUEUE_URL"),
-  MARGIN_MAX_ATTEMPTS: z.coerce
-    .number()
-    .int("MARGIN_MAX_ATTEMPTS should be a whole number")
-    .min(1)
-    .max(10)
-    .default(3),
+  MARGIN_MAX_ATTEMPTS: z._default(
+    count("MARGIN_MAX_ATTEMPTS", "a whole number").check(z.minimum(1), z.maximum(10)),
+    3,
+  ),
   // Memory: DynamoDB in AWS, a file locally
   MARGIN_LEDGER_TABLE: text,
-  MARGIN_LEDGER_FILE: z.string().trim().min(1).default(".margin/ledger.json"),
-  MARGIN_FULL_SCAN_HOURS: z.coerce
-    .number("MARGIN_FULL_SCAN_HOURS should be a number of hours")
-    .min(0)
-    .default(24),
+  MARGIN_LEDGER_FILE: z._default(z.string().check(z.trim(), z.minLength(1)), ".margin/ledger.json"),
+  MARGIN_FULL_SCAN_HOURS: z._default(
+    amount("MARGIN_FULL_SCAN_HOURS", "a number of hours").check(z.minimum(0)),
+    24,
+  ),
   // Conversations
-  MARGIN_MAX_REPLIES_PER_THREAD: z.coerce
-    .number()
-    .int("MARGIN_MAX_REPLIES_PER_THREAD should be a whole number")
-    .min(0)
-    .default(3),
-  MARGIN_MAX_EVENT_AGE_MINUTES: z.coerce
-    .number("MARGIN_MAX_EVENT_AGE_MINUTES should be a number of minutes")
-    .positive()
-    .default(60),
+  MARGIN_MAX_REPLIES_PER_THREAD: z._default(
+    count("MARGIN_MAX_REPLIES_PER_THREAD", "a whole number").check(z.minimum(0)),
+    3,
+  ),
+  MARGIN_MAX_EVENT_AGE_MINUTES: z._default(
+    amount("MARGIN_MAX_EVENT_AGE_MINUTES", "a number of minutes").check(z.positive()),
+    60,
+  ),
   // SSM parameter names (in AWS; locally the secrets are environment variables)
   NOTION_TOKEN_PARAMETER: text,
   OPENAI_API_KEY_PARAMETER: text,
@@ -115,8 +107,7 @@ export function readConfig(env: NodeJS.ProcessEnv): MarginConfig {
   );
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigurationError(`${issue.path.join(".")}: ${issue.message}.`);
+    throw new ConfigurationError(`${z.firstProblem(parsed.error, "configuration")}.`);
   }
   return parsed.data;
 }

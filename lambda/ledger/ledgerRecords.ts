@@ -4,56 +4,57 @@
  * earlier layout (a run's `items`, a memory's comments with `postedAt` and `commentIds` at the top) are read
  * too and given the current shape, so a deployment's memory survives the upgrade.
  */
-import * as z from "zod";
+
 import { MarginError } from "../errors.ts";
 import type { PostedComment, ReviewComment } from "../review/model/ReviewComment.ts";
 import type { CommentState, PageMemory, RunRecord } from "../review/model/RunRecord.ts";
 import { SEVERITIES } from "../review/model/severity.ts";
+import * as z from "../schema.ts";
 
 /** A ledger record that is not what Margin wrote: the store was edited, or written by something else. */
 export class LedgerRecordError extends MarginError {}
 
 const kind = z.enum(["comment", "reply", "summary"]);
-const severity = z.enum(SEVERITIES).optional();
+const severity = z.optional(z.enum(SEVERITIES));
 
 const posting = z.object({
   commentIds: z.array(z.string()),
   discussionId: z.string(),
   at: z.string(),
   runId: z.string(),
-  updated: z.boolean().optional(),
+  updated: z.optional(z.boolean()),
 });
 
 const reviewComment = z.object({
   key: z.string(),
   kind,
   text: z.string(),
-  ref: z.string().optional(),
-  blockId: z.string().optional(),
-  quote: z.string().optional(),
+  ref: z.optional(z.string()),
+  blockId: z.optional(z.string()),
+  quote: z.optional(z.string()),
   severity,
-  point: z.string().optional(),
-  discussionId: z.string().optional(),
-  anchorId: z.string().optional(),
-  replaces: z.string().optional(),
-  posted: posting.optional(),
+  point: z.optional(z.string()),
+  discussionId: z.optional(z.string()),
+  anchorId: z.optional(z.string()),
+  replaces: z.optional(z.string()),
+  posted: z.optional(posting),
 });
 
 /** A posted comment as the earlier layout kept it in a reviewer's memory. */
-const earlierPostedComment = z
-  .object({
+const earlierPostedComment = z.pipe(
+  z.object({
     key: z.string(),
     kind,
-    blockId: z.string().optional(),
-    quote: z.string().optional(),
+    blockId: z.optional(z.string()),
+    quote: z.optional(z.string()),
     severity,
     discussionId: z.string(),
     commentIds: z.array(z.string()),
     text: z.string(),
     postedAt: z.string(),
     runId: z.string(),
-  })
-  .transform(
+  }),
+  z.transform(
     (earlier): PostedComment => ({
       key: earlier.key.startsWith(`${earlier.runId}:`)
         ? earlier.key.slice(earlier.runId.length + 1)
@@ -70,14 +71,15 @@ const earlierPostedComment = z
         runId: earlier.runId,
       },
     }),
-  );
+  ),
+);
 
 export const postedCommentSchema = z.union([
-  reviewComment.required({ posted: true }) as z.ZodType<PostedComment>,
+  z.required(reviewComment, { posted: true }) as z.ZodMiniType<PostedComment>,
   earlierPostedComment,
 ]);
 
-const commentState: z.ZodType<CommentState> = z.discriminatedUnion("state", [
+const commentState: z.ZodMiniType<CommentState> = z.discriminatedUnion("state", [
   z.object({ state: z.literal("attempted"), at: z.string() }),
   z.object({
     state: z.literal("posted"),
@@ -91,7 +93,7 @@ const runBase = {
   runId: z.string(),
   pageId: z.string(),
   promptId: z.string(),
-  reviewerName: z.string().optional(),
+  reviewerName: z.optional(z.string()),
   createdAt: z.string(),
   mode: z.enum(["review", "reply"]),
   status: z.enum(["planned", "done"]),
@@ -100,22 +102,22 @@ const runBase = {
 };
 
 /** A planned action as the earlier layout kept it in a run (`{key, item, quote, severity}`). */
-const earlierRunItem = z
-  .object({
+const earlierRunItem = z.pipe(
+  z.object({
     key: z.string(),
     item: z.object({
       kind,
       text: z.string(),
-      ref: z.string().optional(),
-      blockId: z.string().optional(),
-      discussionId: z.string().optional(),
-      anchorId: z.string().optional(),
-      replaceCommentId: z.string().optional(),
+      ref: z.optional(z.string()),
+      blockId: z.optional(z.string()),
+      discussionId: z.optional(z.string()),
+      anchorId: z.optional(z.string()),
+      replaceCommentId: z.optional(z.string()),
     }),
-    quote: z.string().optional(),
+    quote: z.optional(z.string()),
     severity,
-  })
-  .transform(({ key, item, quote, severity }): ReviewComment => {
+  }),
+  z.transform(({ key, item, quote, severity }): ReviewComment => {
     const { replaceCommentId, ...rest } = item;
     return {
       key,
@@ -124,28 +126,29 @@ const earlierRunItem = z
       ...(quote ? { quote } : {}),
       ...(severity ? { severity } : {}),
     };
-  });
+  }),
+);
 
-export const runRecordSchema: z.ZodType<RunRecord> = z.union([
+export const runRecordSchema: z.ZodMiniType<RunRecord> = z.union([
   z.object({ ...runBase, comments: z.array(reviewComment) }),
-  z
-    .object({ ...runBase, items: z.array(earlierRunItem) })
-    .transform(({ items, ...run }): RunRecord => ({ ...run, comments: items })),
+  z.pipe(
+    z.object({ ...runBase, items: z.array(earlierRunItem) }),
+    z.transform(({ items, ...run }): RunRecord => ({ ...run, comments: items })),
+  ),
 ]);
 
 export const memoryHeaderSchema = z.object({
-  lastReviewedAt: z.string().optional(),
-  blocks: z.record(z.string(), z.string()).default({}),
-  summary: z.object({ commentId: z.string(), discussionId: z.string() }).optional(),
+  lastReviewedAt: z.optional(z.string()),
+  blocks: z._default(z.record(z.string(), z.string()), {}),
+  summary: z.optional(z.object({ commentId: z.string(), discussionId: z.string() })),
 });
 
 /** Parses a record read back from the store; `what` names it in the error. */
-export function parseRecord<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+export function parseRecord<T>(schema: z.ZodMiniType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
   throw new LedgerRecordError(
-    `The ledger's record of ${what} is not one Margin wrote (${issue.path.join(".") || "record"}: ${issue.message}). Remove the record, or restore the ledger from a backup.`,
+    `The ledger's record of ${what} is not one Margin wrote (${z.firstProblem(parsed.error, "record")}). Remove the record, or restore the ledger from a backup.`,
   );
 }
 

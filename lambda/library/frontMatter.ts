@@ -4,8 +4,8 @@
  * the fields in the order given, so a file pulled from Notion reads like one written by hand.
  */
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import type * as z from "zod";
 import { InvalidInputError } from "../errors.ts";
+import type * as z from "../schema.ts";
 
 export interface FrontMatterFile<T> {
   fields: T;
@@ -16,7 +16,7 @@ export interface FrontMatterFile<T> {
 export function parseFrontMatter<T>(
   text: string,
   fileName: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
 ): FrontMatterFile<T> {
   const match = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/.exec(text);
   if (!match)

@@ -3,13 +3,14 @@
  * titles of its reference pages, and a body with its instructions. Problems are reported with the file and
  * the field.
  */
-import * as z from "zod";
+
 import {
   PROMPT_PROPERTIES,
   type PromptSettingKey,
   type PromptSettingValue,
   REFERENCE_PAGES,
 } from "../review/prompt/promptProperties.ts";
+import * as z from "../schema.ts";
 import { formatFrontMatter, parseFrontMatter } from "./frontMatter.ts";
 
 export type PromptSettings = Partial<Record<PromptSettingKey, PromptSettingValue>>;
@@ -25,7 +26,7 @@ export interface PromptFile {
 
 const SETTING_KEYS = Object.keys(PROMPT_PROPERTIES) as PromptSettingKey[];
 
-function settingSchema(key: PromptSettingKey): z.ZodType<PromptSettingValue> {
+function settingSchema(key: PromptSettingKey): z.ZodMiniType<PromptSettingValue> {
   const definition = PROMPT_PROPERTIES[key];
   switch (definition.type) {
     case "select":
@@ -34,30 +35,31 @@ function settingSchema(key: PromptSettingKey): z.ZodType<PromptSettingValue> {
         `should be one of: ${definition.allowed}`,
       );
     case "rich_text":
-      return z.string(`should be ${definition.allowed}`).min(1);
+      return z.string(`should be ${definition.allowed}`).check(z.minLength(1));
     case "number":
       return key === "maxInlineComments"
-        ? z.number(`should be ${definition.allowed}`).int().min(0).max(50)
-        : z.number(`should be ${definition.allowed}`).min(0).max(2);
+        ? z.int(`should be ${definition.allowed}`).check(z.minimum(0), z.maximum(50))
+        : z.number(`should be ${definition.allowed}`).check(z.minimum(0), z.maximum(2));
     case "checkbox":
       return z.boolean(`should be true or false`);
   }
 }
 
 const frontMatterSchema = z.strictObject({
-  title: z.string("should be the reviewer's name").trim().min(1, "should be the reviewer's name"),
+  title: z
+    .string("should be the reviewer's name")
+    .check(z.trim(), z.minLength(1, "should be the reviewer's name")),
   ...Object.fromEntries(
-    SETTING_KEYS.map((key) => [PROMPT_PROPERTIES[key].key, settingSchema(key).optional()]),
+    SETTING_KEYS.map((key) => [PROMPT_PROPERTIES[key].key, z.optional(settingSchema(key))]),
   ),
-  [REFERENCE_PAGES.key]: z
-    .array(
+  [REFERENCE_PAGES.key]: z.optional(
+    z.array(
       z
         .string("should be the title of a reference page")
-        .trim()
-        .min(1, "should be the title of a reference page"),
+        .check(z.trim(), z.minLength(1, "should be the title of a reference page")),
       "should be a list of reference page titles",
-    )
-    .optional(),
+    ),
+  ),
 });
 
 export function parsePromptFile(text: string, fileName: string): PromptFile {

@@ -3,7 +3,7 @@
  * content. Reviewers name it in `reference_pages`; in Notion it is a page of the Reviewer references
  * database.
  */
-import * as z from "zod";
+import * as z from "../schema.ts";
 import { formatFrontMatter, parseFrontMatter } from "./frontMatter.ts";
 
 export interface ReferenceFile {
@@ -13,7 +13,7 @@ export interface ReferenceFile {
 }
 
 const frontMatterSchema = z.strictObject({
-  title: z.string("should be the page's title").trim().min(1, "should be the page's title"),
+  title: z.string("should be the page's title").check(z.trim(), z.minLength(1, "should be the page's title")),
 });
 
 export function parseReferenceFile(text: string, fileName: string): ReferenceFile {

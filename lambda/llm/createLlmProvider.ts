@@ -6,7 +6,8 @@
  */
 
 import { AnthropicBedrock } from "@anthropic-ai/bedrock-sdk";
-import Anthropic from "@anthropic-ai/sdk";
+import { BaseAnthropic } from "@anthropic-ai/sdk/client";
+import { Messages } from "@anthropic-ai/sdk/resources/messages";
 import OpenAI from "openai";
 import { ConfigurationError } from "../errors.ts";
 import type { LlmProvider } from "../review/ports/LlmProvider.ts";
@@ -32,6 +33,15 @@ export interface ProviderCredentials {
   /** SDK retries for rate limits and server errors (default 2). */
   maxRetries?: number;
   timeoutMs?: number;
+}
+
+/**
+ * Anthropic's client with the one resource Margin calls, Messages, on the SDK's own base client (as the
+ * Bedrock SDK builds its client): the full client also builds files, models, skills and other resources,
+ * 40 KB more in the worker's bundle.
+ */
+class AnthropicMessagesClient extends BaseAnthropic {
+  readonly messages = new Messages(this);
 }
 
 export function createLlmProvider(name: ProviderName, credentials: ProviderCredentials): LlmProvider {
@@ -69,6 +79,10 @@ export function createLlmProvider(name: ProviderName, credentials: ProviderCrede
     throw new ConfigurationError("Set ANTHROPIC_API_KEY: the prompt uses Anthropic.");
   }
   return new AnthropicMessagesProvider(
-    new Anthropic({ apiKey: credentials.anthropicApiKey, baseURL: credentials.anthropicBaseUrl, ...common }),
+    new AnthropicMessagesClient({
+      apiKey: credentials.anthropicApiKey,
+      baseURL: credentials.anthropicBaseUrl,
+      ...common,
+    }),
   );
 }

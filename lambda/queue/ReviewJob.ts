@@ -5,23 +5,23 @@
  * queues nothing new. The same id names the job's run in the ledger.
  */
 import { createHash } from "node:crypto";
-import * as z from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { PROVIDERS, SUMMARY_MODES } from "../review/prompt/promptProperties.ts";
+import * as z from "../schema.ts";
 
 export const settingOverridesSchema = z.strictObject({
-  provider: z.enum(PROVIDERS).optional(),
-  model: z.string().trim().min(1).max(200).optional(),
-  summary: z.enum(SUMMARY_MODES).optional(),
+  provider: z.optional(z.enum(PROVIDERS)),
+  model: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  summary: z.optional(z.enum(SUMMARY_MODES)),
 });
 
 const common = {
   version: z.literal(1),
   pageId: z.guid(),
   /** The delivery's event id: retried deliveries share it. */
-  eventId: z.string().min(1),
+  eventId: z.string().check(z.minLength(1)),
   /** Follows the job through the logs of both functions. */
-  correlationId: z.string().min(1),
+  correlationId: z.string().check(z.minLength(1)),
   queuedAt: z.iso.datetime(),
 };
 
@@ -30,7 +30,7 @@ export const reviewJobSchema = z.strictObject({
   kind: z.literal("review"),
   promptId: z.guid(),
   promptTitle: z.string(),
-  overrides: settingOverridesSchema.optional(),
+  overrides: z.optional(settingOverridesSchema),
 });
 
 /** Someone wrote a comment that may be addressed to a reviewer: the worker decides and answers. */
@@ -69,9 +69,8 @@ export function parseQueueMessage(body: string): QueueMessage {
   }
   const parsed = queueMessageSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
     throw new InvalidInputError(
-      `The queue message is not a job Margin knows: ${issue.path.join(".") || "body"}: ${issue.message}.`,
+      `The queue message is not a job Margin knows: ${z.firstProblem(parsed.error, "body")}.`,
     );
   }
   return parsed.data;

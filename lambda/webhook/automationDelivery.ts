@@ -3,7 +3,7 @@
  * page with the properties the action includes. Both the 2025 shape (`archived`, database parent) and the
  * 2026 shape (`in_trash`, `is_archived`, data source parent) are accepted.
  */
-import * as z from "zod";
+import * as z from "../schema.ts";
 
 const relationValue = z.looseObject({
   type: z.literal("relation"),
@@ -13,10 +13,12 @@ const relationValue = z.looseObject({
 export const automationDeliverySchema = z.looseObject({
   source: z.looseObject(
     {
-      type: z.string().optional(),
-      automation_id: z.string().optional(),
-      event_id: z.string({ error: "is missing: Notion automations send source.event_id" }).min(1),
-      attempt: z.number().optional(),
+      type: z.optional(z.string()),
+      automation_id: z.optional(z.string()),
+      event_id: z
+        .string({ error: "is missing: Notion automations send source.event_id" })
+        .check(z.minLength(1)),
+      attempt: z.optional(z.number()),
     },
     { error: "is missing: this is not the body of a Notion automation webhook" },
   ),
@@ -27,11 +29,11 @@ export const automationDeliverySchema = z.looseObject({
       }),
       id: z
         .string({ error: "is missing: the automation must send the page" })
-        .min(1, "is missing: the automation must send the page"),
-      in_trash: z.boolean().optional(),
-      archived: z.boolean().optional(),
-      is_archived: z.boolean().optional(),
-      properties: z.record(z.string(), z.unknown()).optional(),
+        .check(z.minLength(1, "is missing: the automation must send the page")),
+      in_trash: z.optional(z.boolean()),
+      archived: z.optional(z.boolean()),
+      is_archived: z.optional(z.boolean()),
+      properties: z.optional(z.record(z.string(), z.unknown())),
     },
     { error: "is missing: the automation must send the page" },
   ),

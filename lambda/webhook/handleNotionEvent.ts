@@ -10,13 +10,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { verifyWebhookSignature } from "@notionhq/client";
-import * as z from "zod";
 import type { Secrets } from "../config/secrets.ts";
 import type { Log } from "../observability/Log.ts";
 import type { ReplyJob } from "../queue/ReviewJob.ts";
 import type { ReviewQueue } from "../queue/ReviewQueue.ts";
 import { parseNotionId } from "../review/model/parseNotionId.ts";
 import type { Ledger } from "../review/ports/Ledger.ts";
+import * as z from "../schema.ts";
 import { answer, type HttpRequest, type HttpResponse, refuse } from "./HttpExchange.ts";
 
 /** How long a taken event is remembered: Notion retries for about a day. */
@@ -33,15 +33,15 @@ export interface NotionEventDependencies {
   now?: () => Date;
 }
 
-const verificationSchema = z.object({ verification_token: z.string().min(1) });
+const verificationSchema = z.object({ verification_token: z.string().check(z.minLength(1)) });
 
 const eventSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   timestamp: z.iso.datetime({ offset: true }),
   type: z.string(),
-  authors: z.array(z.looseObject({ id: z.string(), type: z.string() })).default([]),
+  authors: z._default(z.array(z.looseObject({ id: z.string(), type: z.string() })), []),
   entity: z.looseObject({ id: z.string(), type: z.string() }),
-  data: z.looseObject({}).optional(),
+  data: z.optional(z.looseObject({})),
 });
 
 const commentDataSchema = z.looseObject({
@@ -80,11 +80,7 @@ export async function handleNotionEvent(
   }
   const parsed = eventSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return refuse(
-      400,
-      `The body is not a Notion event: ${issue.path.join(".") || "body"}: ${issue.message}.`,
-    );
+    return refuse(400, `The body is not a Notion event: ${z.firstProblem(parsed.error, "body")}.`);
   }
   const event = parsed.data;
   const now = (deps.now ?? (() => new Date()))();

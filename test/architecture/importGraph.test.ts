@@ -1,7 +1,7 @@
 /**
  * The shape of the house: the folders of `lambda/` import each other without a cycle, and the review core
  * (`lambda/review/`) imports no adapter, no AWS package and no provider SDK, only its own parts, Margin's
- * errors and a few plain libraries. Type-only imports count: a type cycle is a cycle.
+ * errors, its zod and a few plain libraries. Type-only imports count: a type cycle is a cycle.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -10,7 +10,9 @@ import { describe, expect, it } from "vitest";
 const LAMBDA = resolve(import.meta.dirname, "../../lambda");
 const CORE = join(LAMBDA, "review");
 /** Packages the core may use: none talks to a service. */
-const CORE_PACKAGES = new Set(["zod", "gpt-tokenizer"]);
+const CORE_PACKAGES = new Set(["gpt-tokenizer"]);
+/** Files directly in `lambda/` that every part may use. */
+const SHARED = new Set([join(LAMBDA, "errors.ts"), join(LAMBDA, "schema.ts")]);
 
 interface Import {
   from: string;
@@ -70,14 +72,19 @@ describe("the import graph of lambda/", () => {
     const leaks = imports
       .filter(({ from }) => from.startsWith(`${CORE}/`))
       .filter(({ to, relative: isRelative }) =>
-        isRelative
-          ? !to.startsWith(`${CORE}/`) && to !== join(LAMBDA, "errors.ts")
-          : to !== "node:" && !CORE_PACKAGES.has(to),
+        isRelative ? !to.startsWith(`${CORE}/`) && !SHARED.has(to) : to !== "node:" && !CORE_PACKAGES.has(to),
       )
       .map(
         ({ from, to }) => `${relative(LAMBDA, from)} -> ${to.startsWith("/") ? relative(LAMBDA, to) : to}`,
       );
     expect(leaks).toEqual([]);
+  });
+
+  it("takes zod only through lambda/schema.ts, whose functional API the bundles can tree-shake", () => {
+    const direct = imports
+      .filter(({ from, to }) => to === "zod" && from !== join(LAMBDA, "schema.ts"))
+      .map(({ from }) => relative(LAMBDA, from));
+    expect(direct).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@
  * Everything the model wrote is neutralised as it is kept (mentions and odd links made plain, secrets
  * redacted), refused calls included, so nothing unsafe reaches Notion, the terminal or a log.
  */
-import type * as z from "zod";
+import * as z from "../../schema.ts";
 import type { Finding, ReplyDraft } from "../model/ReviewComment.ts";
 import { type DocumentBlock, flattenBlocks } from "../model/ReviewDocument.ts";
 import type { ToolCall } from "../ports/LlmProvider.ts";
@@ -193,14 +193,12 @@ function refuse(message: string): ToolOutcome {
 }
 
 function parse<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   raw: unknown,
 ): { ok: true; value: T } | { ok: false; outcome: ToolOutcome } {
   const result = schema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
-  const problems = result.error.issues.map(
-    (issue) => `${issue.path.join(".") || "arguments"}: ${issue.message}`,
-  );
+  const problems = z.describeProblems(result.error, "arguments");
   return { ok: false, outcome: refuse(`Invalid arguments: ${problems.join("; ")}.`) };
 }
 

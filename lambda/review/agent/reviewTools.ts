@@ -2,7 +2,7 @@
  * The reviewer's tools, defined once with zod: their arguments are validated with these schemas, and the
  * JSON Schema each provider sees is generated from them.
  */
-import * as z from "zod";
+import * as z from "../../schema.ts";
 import { SEVERITIES } from "../model/severity.ts";
 import type { ToolSpec } from "../ports/LlmProvider.ts";
 
@@ -10,28 +10,32 @@ import type { ToolSpec } from "../ports/LlmProvider.ts";
 export const MAX_COMMENT_CHARACTERS = 1200;
 
 export const commentOnBlockArguments = z.strictObject({
-  block: z.string().describe("The block's reference, such as b12."),
+  block: z.string().check(z.describe("The block's reference, such as b12.")),
   quote: z
     .string()
-    .describe("The exact words of that block the comment is about (a short phrase is enough)."),
+    .check(z.describe("The exact words of that block the comment is about (a short phrase is enough).")),
   severity: z
     .enum(SEVERITIES)
-    .describe(
-      "critical: blocks approval or risks harm; major: fix before approval; minor: worth fixing; nit: optional.",
+    .check(
+      z.describe(
+        "critical: blocks approval or risks harm; major: fix before approval; minor: worth fixing; nit: optional.",
+      ),
     ),
   comment: z
     .string()
-    .min(1)
-    .describe("One point: what is wrong or missing, why it matters, what would resolve it."),
+    .check(
+      z.minLength(1),
+      z.describe("One point: what is wrong or missing, why it matters, what would resolve it."),
+    ),
 });
 
 export const replyInThreadArguments = z.strictObject({
-  thread: z.string().describe("The discussion's reference, such as t3."),
-  comment: z.string().min(1).describe("The reply: brief and direct."),
+  thread: z.string().check(z.describe("The discussion's reference, such as t3.")),
+  comment: z.string().check(z.minLength(1), z.describe("The reply: brief and direct.")),
 });
 
 export const finishReviewArguments = z.strictObject({
-  summary: z.string().min(1).describe("The summary comment for the whole page."),
+  summary: z.string().check(z.minLength(1), z.describe("The summary comment for the whole page.")),
 });
 
 export type CommentOnBlockArguments = z.infer<typeof commentOnBlockArguments>;

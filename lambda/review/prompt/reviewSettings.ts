@@ -4,8 +4,9 @@
  * properties take the defaults (from the environment); a bad value is refused with the property, the
  * value and what is allowed, and so is a property whose name looks like a misspelt setting.
  */
-import * as z from "zod";
+
 import { PromptError } from "../../errors.ts";
+import * as z from "../../schema.ts";
 import type { PromptPage, PromptPropertyValue } from "../model/PromptPage.ts";
 import { SEVERITIES, type Severity } from "../model/severity.ts";
 import {
@@ -56,21 +57,23 @@ function yesNo(value: unknown): unknown {
   return YES.has(word) ? true : NO.has(word) ? false : value;
 }
 
-const lowerEnum = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.preprocess((value) => (typeof value === "string" ? value.trim().toLowerCase() : value), z.enum(values));
+const lowerCase = z.transform((value: unknown) =>
+  typeof value === "string" ? value.trim().toLowerCase() : value,
+);
+const lowerEnum = <T extends readonly [string, ...string[]]>(values: T) => z.pipe(lowerCase, z.enum(values));
 
 /** How each setting's value is read. */
 const SCHEMAS = {
   provider: lowerEnum(PROVIDERS),
-  model: z.string().trim().min(1),
-  maxInlineComments: z.coerce.number().int().min(0).max(50),
+  model: z.string().check(z.trim(), z.minLength(1)),
+  maxInlineComments: z.coerce.number().check(z.multipleOf(1), z.minimum(0), z.maximum(50)),
   minimumInlineSeverity: lowerEnum(SEVERITIES),
   summary: lowerEnum(SUMMARY_MODES),
-  replyInThreads: z.preprocess(yesNo, z.boolean()),
+  replyInThreads: z.pipe(z.transform(yesNo), z.boolean()),
   reReview: lowerEnum(RE_REVIEW_MODES),
-  temperature: z.coerce.number().min(0).max(2),
+  temperature: z.coerce.number().check(z.minimum(0), z.maximum(2)),
   reasoningEffort: lowerEnum(REASONING_EFFORTS),
-} as const satisfies Record<PromptSettingKey, z.ZodType>;
+} as const satisfies Record<PromptSettingKey, z.ZodMiniType>;
 
 /** What a setting a prompt leaves empty comes to, where no environment variable decides it. */
 export const BASE_DEFAULTS = {
