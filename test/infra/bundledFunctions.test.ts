@@ -12,7 +12,7 @@ import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { esbuildOptions } from "../../infra/lambdaBundling.ts";
 import { AwsWorld, functionUrlEvent, lambdaContext, sqsEvent, WEBHOOK_SECRET } from "../support/awsWorld.ts";
 import { loadWebhook } from "../support/fixtures.ts";
-import { ReviewWorld, textOf, turnFor } from "../support/reviewWorld.ts";
+import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 let review: ReviewWorld;
@@ -43,10 +43,15 @@ afterAll(async () => {
 });
 
 /** Loads a bundle in a fresh Node process and calls its handler, as the Lambda runtime does. */
-async function invoke(bundle: string, event: unknown, context: unknown): Promise<unknown> {
+async function invoke(
+  bundle: string,
+  event: unknown,
+  context: unknown,
+  env: NodeJS.ProcessEnv = aws.env(review),
+): Promise<unknown> {
   const script = `const { handler } = await import(${JSON.stringify(bundle)}); const result = await handler(${JSON.stringify(event)}, ${JSON.stringify(context)}); process.stdout.write("RESULT" + JSON.stringify(result));`;
   const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
-    env: { PATH: process.env.PATH, ...aws.env(review), POWERTOOLS_LOG_LEVEL: "ERROR" },
+    env: { PATH: process.env.PATH, ...env, POWERTOOLS_LOG_LEVEL: "ERROR" },
   });
   return JSON.parse(stdout.slice(stdout.indexOf("RESULT") + 6));
 }
@@ -77,5 +82,34 @@ describe("the bundled functions", () => {
     });
     expect(worked).toEqual({ batchItemFailures: [] });
     expect(review.botComments().map(textOf)).toEqual([expect.stringMatching(/^Bundled review\./)]);
+  });
+
+  it("sign Bedrock requests with the credentials Lambda puts in the function's environment", async () => {
+    // The bundles read AWS credentials from the environment only (infra/lambdaCredentials.ts).
+    const bedrock = await ReviewWorld.start({
+      provider: "bedrock",
+      script: [turnFor("bedrock", [["finish_review", { summary: "Reviewed on Bedrock." }]])],
+    });
+    const bedrockAws = await AwsWorld.start(bedrock);
+    try {
+      const worked = await invoke(
+        bundles.worker,
+        sqsEvent([{ body: reviewJob("doc"), groupId: bedrock.pageId }]),
+        lambdaContext(),
+        {
+          ...bedrockAws.env(bedrock),
+          AWS_ACCESS_KEY_ID: "ASIATESTTESTTESTTEST",
+          AWS_SECRET_ACCESS_KEY: "test-secret-access-key-for-signing",
+          AWS_SESSION_TOKEN: "test-session-token",
+        },
+      );
+
+      expect(worked).toEqual({ batchItemFailures: [] });
+      expect(bedrock.botComments().map(textOf)).toEqual([expect.stringMatching(/^Reviewed on Bedrock\./)]);
+      // The server refuses a request without a SigV4 signature; the session token is signed in beside it.
+      expect(bedrock.model.requests[0]?.headers["x-amz-security-token"]).toBe("test-session-token");
+    } finally {
+      await Promise.all([bedrock.close(), bedrockAws.close()]);
+    }
   });
 });

@@ -47,9 +47,11 @@ export class AwsWorld {
       ANTHROPIC_API_KEY_PARAMETER: "/margin/anthropic-api-key",
       NOTION_WEBHOOK_TOKEN_PARAMETER: "/margin/notion-webhook-token",
       NOTION_BASE_URL: review.emulator.url,
-      ...(review.provider === "openai"
-        ? { OPENAI_BASE_URL: review.model.url }
-        : { ANTHROPIC_BASE_URL: review.model.url }),
+      ...{
+        openai: { OPENAI_BASE_URL: review.model.url },
+        anthropic: { ANTHROPIC_BASE_URL: review.model.url },
+        bedrock: { ANTHROPIC_BEDROCK_BASE_URL: review.model.url, BEDROCK_REGION: "us-east-1" },
+      }[review.provider],
       MARGIN_PROVIDER: review.provider,
       MARGIN_MODEL: WORLD_MODELS[review.provider],
       MARGIN_NOTION_RPS: "200",
