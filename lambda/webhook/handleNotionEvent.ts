@@ -18,6 +18,7 @@ import { parseNotionId } from "../review/model/parseNotionId.ts";
 import type { Ledger } from "../review/ports/Ledger.ts";
 import * as z from "../schema.ts";
 import { answer, type HttpRequest, type HttpResponse, refuse } from "./HttpExchange.ts";
+import { queueOnce } from "./queueOnce.ts";
 
 /** How long a taken event is remembered: Notion retries for about a day. */
 const EVENT_MEMORY_MS = 3 * 86_400_000;
@@ -49,6 +50,8 @@ const commentDataSchema = z.looseObject({
   parent: z.looseObject({ id: z.string(), type: z.enum(["page", "block"]) }),
 });
 
+type NotionEvent = z.infer<typeof eventSchema>;
+
 export async function handleNotionEvent(
   request: HttpRequest,
   deps: NotionEventDependencies,
@@ -62,7 +65,23 @@ export async function handleNotionEvent(
   const verification = verificationSchema.safeParse(raw);
   if (verification.success && !(raw as Record<string, unknown>).type)
     return storeVerificationToken(verification.data.verification_token, deps);
+  const unsigned = await checkSignature(request, deps);
+  if (unsigned) return unsigned;
+  const parsed = eventSchema.safeParse(raw);
+  if (!parsed.success) {
+    return refuse(400, `The body is not a Notion event: ${z.firstProblem(parsed.error, "body")}.`);
+  }
+  const event = parsed.data;
+  if (event.type !== "comment.created")
+    return ignore(event, `Margin does not act on ${event.type} events.`, deps);
+  return takeComment(event, deps);
+}
 
+/** A refusal unless the body carries the signature of the stored verification token. */
+async function checkSignature(
+  request: HttpRequest,
+  deps: NotionEventDependencies,
+): Promise<HttpResponse | undefined> {
   const token = await deps.secrets.get("notionWebhookToken");
   if (!token)
     return refuse(
@@ -74,22 +93,14 @@ export async function handleNotionEvent(
     signature: request.headers["x-notion-signature"],
     verificationToken: token,
   });
-  if (!signed) {
-    deps.log.warn("Refused an event with a bad signature");
-    return refuse(401, "The X-Notion-Signature header does not match the body.");
-  }
-  const parsed = eventSchema.safeParse(raw);
-  if (!parsed.success) {
-    return refuse(400, `The body is not a Notion event: ${z.firstProblem(parsed.error, "body")}.`);
-  }
-  const event = parsed.data;
+  if (signed) return undefined;
+  deps.log.warn("Refused an event with a bad signature");
+  return refuse(401, "The X-Notion-Signature header does not match the body.");
+}
+
+/** A person's new comment: its discussion is indexed, and a reply job queued once per event. */
+async function takeComment(event: NotionEvent, deps: NotionEventDependencies): Promise<HttpResponse> {
   const now = (deps.now ?? (() => new Date()))();
-  const fields = { eventId: event.id, type: event.type };
-  const ignore = (reason: string) => {
-    deps.log.info("Ignored an event", { ...fields, reason });
-    return answer(200, { ignored: reason });
-  };
-  if (event.type !== "comment.created") return ignore(`Margin does not act on ${event.type} events.`);
   const data = commentDataSchema.safeParse(event.data);
   const pageId = data.success ? parseNotionId(data.data.page_id) : undefined;
   const anchorId = data.success ? parseNotionId(data.data.parent.id) : undefined;
@@ -98,15 +109,9 @@ export async function handleNotionEvent(
     return refuse(400, "The comment.created event has no page, parent or comment id.");
   if (data.data.parent.type === "block") await deps.ledger?.indexDiscussions(pageId, [anchorId]);
   if (now.getTime() - Date.parse(event.timestamp) > deps.maxEventAgeMinutes * 60_000)
-    return ignore("The event is too old to answer.");
+    return ignore(event, "The event is too old to answer.", deps);
   if (event.authors.length === 0 || event.authors.some((author) => author.type !== "person"))
-    return ignore("The comment was written by a bot or an agent.");
-  if (
-    deps.ledger &&
-    !(await deps.ledger.claimDelivery(`event:${event.id}`, new Date(now.getTime() + EVENT_MEMORY_MS)))
-  ) {
-    return ignore("This event was already taken.");
-  }
+    return ignore(event, "The comment was written by a bot or an agent.", deps);
   const job: ReplyJob = {
     version: 1,
     kind: "reply",
@@ -117,15 +122,16 @@ export async function handleNotionEvent(
     correlationId: deps.correlationId ?? randomUUID(),
     queuedAt: now.toISOString(),
   };
-  try {
-    await deps.queue.send([job]);
-  } catch (error) {
-    // Notion will deliver the event again: let that delivery be taken.
-    await deps.ledger?.releaseDelivery(`event:${event.id}`);
-    throw error;
-  }
-  deps.log.info("Queued a reply job", { ...fields, pageId, commentId });
+  const claim = { id: `event:${event.id}`, until: new Date(now.getTime() + EVENT_MEMORY_MS) };
+  if (!(await queueOnce([job], claim, deps))) return ignore(event, "This event was already taken.", deps);
+  deps.log.info("Queued a reply job", { eventId: event.id, type: event.type, pageId, commentId });
   return answer(200, { queued: [{ page: pageId, comment: commentId }] });
+}
+
+/** Acknowledged and dropped, with the reason logged and answered. */
+function ignore(event: NotionEvent, reason: string, deps: NotionEventDependencies): HttpResponse {
+  deps.log.info("Ignored an event", { eventId: event.id, type: event.type, reason });
+  return answer(200, { ignored: reason });
 }
 
 async function storeVerificationToken(token: string, deps: NotionEventDependencies): Promise<HttpResponse> {

@@ -21,6 +21,7 @@ import {
 } from "./automationDelivery.ts";
 import { answer, type HttpRequest, type HttpResponse, refuse } from "./HttpExchange.ts";
 import { handleNotionEvent } from "./handleNotionEvent.ts";
+import { queueOnce } from "./queueOnce.ts";
 
 /** Notion automation bodies are small; anything bigger than this is not one. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -85,25 +86,9 @@ async function handleAutomationDelivery(
       "Missing or wrong secret: the automation must send the header Authorization: Bearer <secret>.",
     );
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(request.body);
-  } catch {
-    return refuse(400, "The body is not JSON: send the automation's page data.");
-  }
-  const parsed = automationDeliverySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return refuse(
-      400,
-      `The body is not a Notion automation delivery: ${issue.path.join(".") || "body"} ${issue.message}.`,
-    );
-  }
-  const delivery = parsed.data;
-  const pageId = parseNotionId(delivery.data.id);
-  if (!pageId) return refuse(400, `data.id is not a Notion page id: "${delivery.data.id}".`);
-  const query = readQuery(request.query);
-  if ("error" in query) return refuse(400, query.error);
+  const read = readDelivery(request);
+  if ("refusal" in read) return read.refusal;
+  const { delivery, pageId, query } = read;
   const log = { pageId, eventId: delivery.source.event_id, attempt: delivery.source.attempt };
   if (isTrashed(delivery)) {
     deps.log.info("Skipped a page in the trash", log);
@@ -112,8 +97,8 @@ async function handleAutomationDelivery(
   const reviewers = await chooseReviewers(delivery, query.prompts, deps);
   if ("error" in reviewers) return refuse(400, reviewers.error);
 
+  const now = (deps.now ?? (() => new Date()))();
   const correlationId = deps.correlationId ?? randomUUID();
-  const queuedAt = (deps.now ?? (() => new Date()))().toISOString();
   const jobs: ReviewJob[] = reviewers.prompts.map((prompt) => ({
     version: 1,
     kind: "review",
@@ -123,26 +108,18 @@ async function handleAutomationDelivery(
     ...(Object.keys(query.overrides).length > 0 ? { overrides: query.overrides } : {}),
     eventId: delivery.source.event_id,
     correlationId,
-    queuedAt,
+    queuedAt: now.toISOString(),
   }));
-  const deliveryId = `automation:${delivery.source.event_id}`;
-  const now = (deps.now ?? (() => new Date()))();
-  if (
-    deps.ledger &&
-    !(await deps.ledger.claimDelivery(deliveryId, new Date(now.getTime() + DELIVERY_MEMORY_MS)))
-  ) {
+  const claim = {
+    id: `automation:${delivery.source.event_id}`,
+    until: new Date(now.getTime() + DELIVERY_MEMORY_MS),
+  };
+  if (!(await queueOnce(jobs, claim, deps))) {
     deps.log.info("Skipped a delivery already taken", log);
     return answer(202, {
       queued: [],
       duplicate: "This delivery was already taken; its reviews are queued or done.",
     });
-  }
-  try {
-    await deps.queue.send(jobs);
-  } catch (error) {
-    // Notion will send the delivery again: let that one be taken.
-    await deps.ledger?.releaseDelivery(deliveryId);
-    throw error;
   }
   deps.log.info("Queued reviews", {
     ...log,
@@ -150,6 +127,34 @@ async function handleAutomationDelivery(
     chosenBy: reviewers.chosenBy,
   });
   return answer(202, { queued: jobs.map((job) => ({ page: job.pageId, prompt: job.promptTitle })) });
+}
+
+/** The delivery's body and query, read and checked; a refusal saying what is wrong otherwise. */
+function readDelivery(
+  request: HttpRequest,
+): { delivery: AutomationDelivery; pageId: string; query: DeliveryQuery } | { refusal: HttpResponse } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(request.body);
+  } catch {
+    return { refusal: refuse(400, "The body is not JSON: send the automation's page data.") };
+  }
+  const parsed = automationDeliverySchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return {
+      refusal: refuse(
+        400,
+        `The body is not a Notion automation delivery: ${issue.path.join(".") || "body"} ${issue.message}.`,
+      ),
+    };
+  }
+  const delivery = parsed.data;
+  const pageId = parseNotionId(delivery.data.id);
+  if (!pageId) return { refusal: refuse(400, `data.id is not a Notion page id: "${delivery.data.id}".`) };
+  const query = readQuery(request.query);
+  if ("error" in query) return { refusal: refuse(400, query.error) };
+  return { delivery, pageId, query };
 }
 
 /** Compares the bearer token with the secret in constant time (hashes first, so lengths do not leak). */
@@ -162,7 +167,13 @@ async function authentic(request: HttpRequest, secrets: Secrets): Promise<boolea
   return timingSafeEqual(digest(given), digest(secret));
 }
 
-type QueryResult = { prompts: string[]; overrides: SettingOverrides } | { error: string };
+/** What the query asks for: reviewers by name or id, and settings instead of theirs. */
+interface DeliveryQuery {
+  prompts: string[];
+  overrides: SettingOverrides;
+}
+
+type QueryResult = DeliveryQuery | { error: string };
 
 function readQuery(pairs: Array<[string, string]>): QueryResult {
   const unknown = pairs
