@@ -41,6 +41,18 @@ export function markdownToBlocks(markdown: string): BlockDraft[] {
   return parseLines(lines);
 }
 
+/** A block read from the lines, and the index of the first line after it. */
+interface ReadBlock {
+  block: BlockDraft;
+  next: number;
+}
+
+/**
+ * Reads one kind of block starting at `lines[start]`, whose text without its `indent` is `text`;
+ * undefined when that line does not start this kind of block.
+ */
+type BlockReader = (lines: string[], start: number, indent: number, text: string) => ReadBlock | undefined;
+
 function parseLines(lines: string[]): BlockDraft[] {
   const blocks: BlockDraft[] = [];
   let i = 0;
@@ -52,170 +64,178 @@ function parseLines(lines: string[]): BlockDraft[] {
     }
     const indent = indentOf(line);
     const text = line.slice(indent);
-
-    const fence = /^(`{3,}|~{3,})\s*([^`\s]*)\s*$/.exec(text);
-    if (fence) {
-      const marker = fence[1]!;
-      const body: string[] = [];
-      i += 1;
-      while (i < lines.length && !lines[i]!.trim().startsWith(marker)) {
-        body.push(stripIndent(lines[i]!, indent));
-        i += 1;
-      }
-      i += 1;
-      blocks.push(codeBlock(body.join("\n"), fence[2] ?? ""));
-      continue;
-    }
-
-    if (
-      text.trim() === "$$" ||
-      (text.startsWith("$$") && text.trimEnd().endsWith("$$") && text.trim().length > 4)
-    ) {
-      const single = text.trim();
-      if (single !== "$$") {
-        blocks.push(leaf("equation", { expression: single.slice(2, -2).trim() }));
-        i += 1;
-        continue;
-      }
-      const body: string[] = [];
-      i += 1;
-      while (i < lines.length && lines[i]!.trim() !== "$$") {
-        body.push(lines[i]!.trim());
-        i += 1;
-      }
-      i += 1;
-      blocks.push(leaf("equation", { expression: body.join("\n") }));
-      continue;
-    }
-
-    const heading = /^(#{1,6})\s+(.*)$/.exec(text);
-    if (heading) {
-      const level = Math.min(heading[1]!.length, 4);
-      const { children, next } = indentedChildren(lines, i + 1, indent + 2);
-      blocks.push({
-        type: `heading_${level}`,
-        content: { rich_text: parseInlineMarkdown(heading[2]!.trim()), is_toggleable: children.length > 0 },
-        children,
-      });
-      i = next;
-      continue;
-    }
-
-    if (/^(-{3,}|\*{3,}|_{3,})\s*$/.test(text)) {
-      blocks.push(leaf("divider", {}));
-      i += 1;
-      continue;
-    }
-
-    if (text.startsWith("|")) {
-      const rows: string[] = [];
-      while (i < lines.length && lines[i]!.trim().startsWith("|")) {
-        rows.push(lines[i]!.trim());
-        i += 1;
-      }
-      blocks.push(tableBlock(rows));
-      continue;
-    }
-
-    if (text.startsWith(">")) {
-      const quoted: string[] = [];
-      while (i < lines.length && lines[i]!.slice(indent).startsWith(">")) {
-        quoted.push(lines[i]!.slice(indent).replace(/^> ?/, ""));
-        i += 1;
-      }
-      blocks.push(quoteBlock(quoted));
-      continue;
-    }
-
-    if (/^<details>/i.test(text)) {
-      const summary = /<summary>(.*?)<\/summary>/i.exec(text)?.[1] ?? "";
-      const body: string[] = [];
-      i += 1;
-      let depth = 1;
-      while (i < lines.length) {
-        const inner = lines[i]!.trim();
-        if (/^<details>/i.test(inner)) depth += 1;
-        if (/^<\/details>/i.test(inner)) {
-          depth -= 1;
-          if (depth === 0) break;
-        }
-        body.push(stripIndent(lines[i]!, indent));
-        i += 1;
-      }
-      i += 1;
-      const headingSummary = /^(#{1,4})\s+(.*)$/.exec(summary.trim());
-      const children = parseLines(dedent(body));
-      if (headingSummary) {
-        blocks.push({
-          type: `heading_${headingSummary[1]!.length}`,
-          content: { rich_text: parseInlineMarkdown(headingSummary[2]!), is_toggleable: true },
-          children,
-        });
-      } else {
-        blocks.push({
-          type: "toggle",
-          content: { rich_text: parseInlineMarkdown(summary.trim()) },
-          children,
-        });
-      }
-      continue;
-    }
-
-    const item = /^([-*+]|\d+[.)])\s+(\[( |x|X)\]\s+)?(.*)$/.exec(text);
-    if (item) {
-      // Children sit under the item's text: two columns for `- `, three for `1. `.
-      const { children, next } = indentedChildren(lines, i + 1, indent + item[1]!.length + 1);
-      const rich_text = parseInlineMarkdown(item[4]!);
-      if (item[3] !== undefined) {
-        blocks.push({
-          type: "to_do",
-          content: { rich_text, checked: item[3].toLowerCase() === "x" },
-          children,
-        });
-      } else if (/\d/.test(item[1]!)) {
-        blocks.push({ type: "numbered_list_item", content: { rich_text }, children });
-      } else {
-        blocks.push({ type: "bulleted_list_item", content: { rich_text }, children });
-      }
-      i = next;
-      continue;
-    }
-
-    const image = /^!\[([^\]]*)\]\((\S+)\)\s*$/.exec(text);
-    if (image) {
-      blocks.push(
-        leaf("image", {
-          type: "external",
-          external: { url: image[2]! },
-          caption: image[1] ? parseInlineMarkdown(image[1]) : [],
-        }),
-      );
-      i += 1;
-      continue;
-    }
-
-    // A paragraph runs until a blank line, a line that starts another block, or a change of indentation.
-    const parts: string[] = [text];
-    i += 1;
-    while (
-      i < lines.length &&
-      lines[i]!.trim() &&
-      indentOf(lines[i]!) === indent &&
-      !startsBlock(lines[i]!.slice(indent))
-    ) {
-      parts.push(lines[i]!.slice(indent));
-      i += 1;
-    }
-    const { children, next } = indentedChildren(lines, i, indent + 2);
-    i = next;
-    blocks.push({
-      type: "paragraph",
-      content: { rich_text: parseInlineMarkdown(joinParagraph(parts)) },
-      children,
-    });
+    const read = readBlock(lines, i, indent, text);
+    blocks.push(read.block);
+    i = read.next;
   }
   return blocks;
 }
+
+/** The first reader that recognises the line decides; anything else is a paragraph. */
+function readBlock(lines: string[], start: number, indent: number, text: string): ReadBlock {
+  for (const reader of READERS) {
+    const read = reader(lines, start, indent, text);
+    if (read) return read;
+  }
+  return readParagraph(lines, start, indent, text);
+}
+
+const readFence: BlockReader = (lines, start, indent, text) => {
+  const fence = /^(`{3,}|~{3,})\s*([^`\s]*)\s*$/.exec(text);
+  if (!fence) return undefined;
+  const marker = fence[1]!;
+  const body: string[] = [];
+  let i = start + 1;
+  while (i < lines.length && !lines[i]!.trim().startsWith(marker)) {
+    body.push(stripIndent(lines[i]!, indent));
+    i += 1;
+  }
+  return { block: codeBlock(body.join("\n"), fence[2] ?? ""), next: i + 1 };
+};
+
+const readEquation: BlockReader = (lines, start, _indent, text) => {
+  const single = text.trim();
+  if (single !== "$$" && !(text.startsWith("$$") && text.trimEnd().endsWith("$$") && single.length > 4))
+    return undefined;
+  if (single !== "$$")
+    return { block: leaf("equation", { expression: single.slice(2, -2).trim() }), next: start + 1 };
+  const body: string[] = [];
+  let i = start + 1;
+  while (i < lines.length && lines[i]!.trim() !== "$$") {
+    body.push(lines[i]!.trim());
+    i += 1;
+  }
+  return { block: leaf("equation", { expression: body.join("\n") }), next: i + 1 };
+};
+
+const readHeading: BlockReader = (lines, start, indent, text) => {
+  const heading = /^(#{1,6})\s+(.*)$/.exec(text);
+  if (!heading) return undefined;
+  const level = Math.min(heading[1]!.length, 4);
+  const { children, next } = indentedChildren(lines, start + 1, indent + 2);
+  return {
+    block: {
+      type: `heading_${level}`,
+      content: { rich_text: parseInlineMarkdown(heading[2]!.trim()), is_toggleable: children.length > 0 },
+      children,
+    },
+    next,
+  };
+};
+
+const readDivider: BlockReader = (_lines, start, _indent, text) =>
+  /^(-{3,}|\*{3,}|_{3,})\s*$/.test(text) ? { block: leaf("divider", {}), next: start + 1 } : undefined;
+
+const readTable: BlockReader = (lines, start, _indent, text) => {
+  if (!text.startsWith("|")) return undefined;
+  const rows: string[] = [];
+  let i = start;
+  while (i < lines.length && lines[i]!.trim().startsWith("|")) {
+    rows.push(lines[i]!.trim());
+    i += 1;
+  }
+  return { block: tableBlock(rows), next: i };
+};
+
+const readQuote: BlockReader = (lines, start, indent, text) => {
+  if (!text.startsWith(">")) return undefined;
+  const quoted: string[] = [];
+  let i = start;
+  while (i < lines.length && lines[i]!.slice(indent).startsWith(">")) {
+    quoted.push(lines[i]!.slice(indent).replace(/^> ?/, ""));
+    i += 1;
+  }
+  return { block: quoteBlock(quoted), next: i };
+};
+
+/** `<details><summary>…</summary>` … `</details>`: a toggle, or a toggle heading when the summary is one. */
+const readDetails: BlockReader = (lines, start, indent, text) => {
+  if (!/^<details>/i.test(text)) return undefined;
+  const summary = /<summary>(.*?)<\/summary>/i.exec(text)?.[1] ?? "";
+  const body: string[] = [];
+  let i = start + 1;
+  let depth = 1;
+  while (i < lines.length) {
+    const inner = lines[i]!.trim();
+    if (/^<details>/i.test(inner)) depth += 1;
+    if (/^<\/details>/i.test(inner)) {
+      depth -= 1;
+      if (depth === 0) break;
+    }
+    body.push(stripIndent(lines[i]!, indent));
+    i += 1;
+  }
+  const headingSummary = /^(#{1,4})\s+(.*)$/.exec(summary.trim());
+  const children = parseLines(dedent(body));
+  const block: BlockDraft = headingSummary
+    ? {
+        type: `heading_${headingSummary[1]!.length}`,
+        content: { rich_text: parseInlineMarkdown(headingSummary[2]!), is_toggleable: true },
+        children,
+      }
+    : { type: "toggle", content: { rich_text: parseInlineMarkdown(summary.trim()) }, children };
+  return { block, next: i + 1 };
+};
+
+const readListItem: BlockReader = (lines, start, indent, text) => {
+  const item = /^([-*+]|\d+[.)])\s+(\[( |x|X)\]\s+)?(.*)$/.exec(text);
+  if (!item) return undefined;
+  // Children sit under the item's text: two columns for `- `, three for `1. `.
+  const { children, next } = indentedChildren(lines, start + 1, indent + item[1]!.length + 1);
+  const rich_text = parseInlineMarkdown(item[4]!);
+  const block: BlockDraft =
+    item[3] !== undefined
+      ? { type: "to_do", content: { rich_text, checked: item[3].toLowerCase() === "x" }, children }
+      : {
+          type: /\d/.test(item[1]!) ? "numbered_list_item" : "bulleted_list_item",
+          content: { rich_text },
+          children,
+        };
+  return { block, next };
+};
+
+const readImage: BlockReader = (_lines, start, _indent, text) => {
+  const image = /^!\[([^\]]*)\]\((\S+)\)\s*$/.exec(text);
+  if (!image) return undefined;
+  const caption = image[1] ? parseInlineMarkdown(image[1]) : [];
+  return {
+    block: leaf("image", { type: "external", external: { url: image[2]! }, caption }),
+    next: start + 1,
+  };
+};
+
+/** A paragraph runs until a blank line, a line that starts another block, or a change of indentation. */
+function readParagraph(lines: string[], start: number, indent: number, text: string): ReadBlock {
+  const parts: string[] = [text];
+  let i = start + 1;
+  while (
+    i < lines.length &&
+    lines[i]!.trim() &&
+    indentOf(lines[i]!) === indent &&
+    !startsBlock(lines[i]!.slice(indent))
+  ) {
+    parts.push(lines[i]!.slice(indent));
+    i += 1;
+  }
+  const { children, next } = indentedChildren(lines, i, indent + 2);
+  return {
+    block: { type: "paragraph", content: { rich_text: parseInlineMarkdown(joinParagraph(parts)) }, children },
+    next,
+  };
+}
+
+/** In the order they are tried: a divider (`***`) before a list item (`* `), for one. */
+const READERS: BlockReader[] = [
+  readFence,
+  readEquation,
+  readHeading,
+  readDivider,
+  readTable,
+  readQuote,
+  readDetails,
+  readListItem,
+  readImage,
+];
 
 /** Joins a paragraph's lines: a trailing backslash or two spaces is a hard line break, otherwise a space. */
 function joinParagraph(parts: string[]): string {
