@@ -44,27 +44,7 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
     // The emulated workspace lives as long as this process: so does the reviewer's memory of it.
     const ledger = new FileLedger(join(mkdtempSync(join(tmpdir(), "margin-demo-")), "ledger.json"));
     if (!provider) {
-      const notion = notionAdapters(await notionClientFor(demoConfig, secrets));
-      const rendered = renderDocument(await notion.pages.readDocument(DEMO_IDS.rfc, "RFC Reviewer"));
-      const prompt = await notion.prompts.loadPrompt(DEMO_IDS.promptsDatabase, DEMO_IDS.reviewerPrompt);
-      const references = renderReferences(prompt.references, demoConfig.MARGIN_REFERENCE_TOKENS);
-      io.stdout(`${rendered.text}\n`);
-      io.stdout(
-        `This is the RFC as the reviewer model reads it: ${countTokens(rendered.text).toLocaleString("en-US")} tokens, ${rendered.blocks.size} blocks, ${rendered.threads.size} discussion.\n`,
-      );
-      io.stdout(
-        `The ${prompt.title} also reads its reference pages (${prompt.references.map((page) => `"${page.title}"`).join(", ")}): ${countTokens(references.text).toLocaleString("en-US")} tokens, given to the model as knowledge to check the RFC against.\n\n`,
-      );
-      io.stdout(
-        [
-          "To have a model review it, set one of these (in the environment or a .env file) and run `npm start` again:",
-          `  OPENAI_API_KEY=sk-...              OpenAI (model: MARGIN_MODEL, default ${DEFAULT_MODELS.openai})`,
-          `  ANTHROPIC_API_KEY=sk-ant-...       Anthropic (model: MARGIN_MODEL, default ${DEFAULT_MODELS.anthropic})`,
-          "  OPENAI_BASE_URL=http://localhost:11434/v1 MARGIN_MODEL=<model> MARGIN_CONTEXT_TOKENS=<its context>",
-          "                                     any local OpenAI-compatible server (Ollama, llama.cpp, vLLM...)",
-          "",
-        ].join("\n"),
-      );
+      await showWhatTheModelReads(demoConfig, secrets, io);
       return 0;
     }
     const result = await reviewPage(
@@ -93,6 +73,35 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
   } finally {
     await emulator.close();
   }
+}
+
+/** Without a model: the RFC and its reference pages as the reviewer would read them, and how to add one. */
+async function showWhatTheModelReads(
+  config: MarginConfig,
+  secrets: EnvironmentSecrets,
+  io: CliIo,
+): Promise<void> {
+  const notion = notionAdapters(await notionClientFor(config, secrets));
+  const rendered = renderDocument(await notion.pages.readDocument(DEMO_IDS.rfc, "RFC Reviewer"));
+  const prompt = await notion.prompts.loadPrompt(DEMO_IDS.promptsDatabase, DEMO_IDS.reviewerPrompt);
+  const references = renderReferences(prompt.references, config.MARGIN_REFERENCE_TOKENS);
+  io.stdout(`${rendered.text}\n`);
+  io.stdout(
+    `This is the RFC as the reviewer model reads it: ${countTokens(rendered.text).toLocaleString("en-US")} tokens, ${rendered.blocks.size} blocks, ${rendered.threads.size} discussion.\n`,
+  );
+  io.stdout(
+    `The ${prompt.title} also reads its reference pages (${prompt.references.map((page) => `"${page.title}"`).join(", ")}): ${countTokens(references.text).toLocaleString("en-US")} tokens, given to the model as knowledge to check the RFC against.\n\n`,
+  );
+  io.stdout(
+    [
+      "To have a model review it, set one of these (in the environment or a .env file) and run `npm start` again:",
+      `  OPENAI_API_KEY=sk-...              OpenAI (model: MARGIN_MODEL, default ${DEFAULT_MODELS.openai})`,
+      `  ANTHROPIC_API_KEY=sk-ant-...       Anthropic (model: MARGIN_MODEL, default ${DEFAULT_MODELS.anthropic})`,
+      "  OPENAI_BASE_URL=http://localhost:11434/v1 MARGIN_MODEL=<model> MARGIN_CONTEXT_TOKENS=<its context>",
+      "                                     any local OpenAI-compatible server (Ollama, llama.cpp, vLLM...)",
+      "",
+    ].join("\n"),
+  );
 }
 
 /** The provider the demo can use: MARGIN_PROVIDER, else whichever has credentials. */

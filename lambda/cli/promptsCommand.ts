@@ -9,7 +9,7 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { readConfig } from "../config/config.ts";
+import { type MarginConfig, readConfig } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
 import { libraryModelProblems } from "../library/libraryModelProblems.ts";
@@ -18,7 +18,7 @@ import { pullPrompts, pushPrompts, type SyncReport } from "../library/syncPrompt
 import { DEFAULT_MODELS, isCompatibleServer, openAiApiFor } from "../llm/modelCapabilities.ts";
 import { NotionPromptStore } from "../notion/NotionPromptStore.ts";
 import { notionAdapters } from "../notion/notionAdapters.ts";
-import { PROVIDERS, type ProviderName } from "../review/prompt/reviewSettings.ts";
+import { PROVIDERS, type ProviderName, type SettingOverrides } from "../review/prompt/reviewSettings.ts";
 import { notionClientFor } from "../wiring/notionClientFor.ts";
 import type { CliIo } from "./CliIo.ts";
 
@@ -48,57 +48,73 @@ export async function promptsCommand(argv: string[], io: CliIo): Promise<number>
     throw new InvalidInputError(`--provider should be ${PROVIDERS.join(", ")}. Usage: ${PROMPTS_USAGE}`);
   const config = readConfig(io.env);
   reading.problems.push(
-    ...libraryModelProblems(reading.library.prompts, {
-      defaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL, models: DEFAULT_MODELS },
-      overrides: { provider: provider as ProviderName | undefined, model: values.model?.trim() || undefined },
-      openai: {
-        openaiApi: openAiApiFor({
-          openaiApi: config.MARGIN_OPENAI_API,
-          openaiBaseUrl: config.OPENAI_BASE_URL,
-          openaiServer: config.MARGIN_OPENAI_SERVER,
-        }),
-        compatibleServer: isCompatibleServer(config.OPENAI_BASE_URL, config.MARGIN_OPENAI_SERVER),
-      },
+    ...modelProblems(reading, config, {
+      provider: provider as ProviderName | undefined,
+      model: values.model?.trim() || undefined,
     }),
   );
   switch (action) {
     case "check":
       return check(reading, io);
     case "push":
-    case "pull": {
-      if (action === "push" && check(reading, io, true) !== 0) {
-        io.stderr("Nothing was pushed: fix the problems above first.\n");
-        return 1;
-      }
-      if (action === "pull" && values.parent !== undefined)
-        throw new InvalidInputError(
-          "pull reads an existing Prompts database: give --database, not --parent.",
-        );
-      const client = await notionClientFor(config, new EnvironmentSecrets(io.env));
-      const store = new NotionPromptStore(client, notionAdapters(client).tree);
-      const location = {
-        database: values.database ?? (values.parent ? undefined : config.MARGIN_PROMPTS_DATABASE),
-        parent: values.parent,
-      };
-      const report =
-        action === "push"
-          ? await pushPrompts(reading.library, store, location)
-          : await pullPrompts(reading.library, store, location, io.cwd);
-      io.stdout(describeReport(report, action));
-      if (action === "pull") {
-        const after = readPromptLibrary(folder, io.cwd);
-        if (after.problems.length > 0) {
-          io.stderr(
-            `The pulled library has problems for prompts check to report:\n${after.problems.map((line) => `  ${line}`).join("\n")}\n`,
-          );
-          return 1;
-        }
-      }
-      return 0;
-    }
+    case "pull":
+      return sync(action, reading, { folder, database: values.database, parent: values.parent }, config, io);
     default:
       throw new InvalidInputError(`margin prompts needs check, push or pull. Usage: ${PROMPTS_USAGE}`);
   }
+}
+
+/** Settings a reviewer has that its model cannot take, with the provider and model it would run on. */
+function modelProblems(reading: LibraryReading, config: MarginConfig, overrides: SettingOverrides): string[] {
+  return libraryModelProblems(reading.library.prompts, {
+    defaults: { provider: config.MARGIN_PROVIDER, model: config.MARGIN_MODEL, models: DEFAULT_MODELS },
+    overrides,
+    openai: {
+      openaiApi: openAiApiFor({
+        openaiApi: config.MARGIN_OPENAI_API,
+        openaiBaseUrl: config.OPENAI_BASE_URL,
+        openaiServer: config.MARGIN_OPENAI_SERVER,
+      }),
+      compatibleServer: isCompatibleServer(config.OPENAI_BASE_URL, config.MARGIN_OPENAI_SERVER),
+    },
+  });
+}
+
+/** Push the library to Notion (only when it checks clean), or pull Notion's into it. */
+async function sync(
+  action: "push" | "pull",
+  reading: LibraryReading,
+  where: { folder: string; database?: string; parent?: string },
+  config: MarginConfig,
+  io: CliIo,
+): Promise<number> {
+  if (action === "push" && check(reading, io, true) !== 0) {
+    io.stderr("Nothing was pushed: fix the problems above first.\n");
+    return 1;
+  }
+  if (action === "pull" && where.parent !== undefined)
+    throw new InvalidInputError("pull reads an existing Prompts database: give --database, not --parent.");
+  const client = await notionClientFor(config, new EnvironmentSecrets(io.env));
+  const store = new NotionPromptStore(client, notionAdapters(client).tree);
+  const location = {
+    database: where.database ?? (where.parent ? undefined : config.MARGIN_PROMPTS_DATABASE),
+    parent: where.parent,
+  };
+  const report =
+    action === "push"
+      ? await pushPrompts(reading.library, store, location)
+      : await pullPrompts(reading.library, store, location, io.cwd);
+  io.stdout(describeReport(report, action));
+  if (action === "pull") {
+    const after = readPromptLibrary(where.folder, io.cwd);
+    if (after.problems.length > 0) {
+      io.stderr(
+        `The pulled library has problems for prompts check to report:\n${after.problems.map((line) => `  ${line}`).join("\n")}\n`,
+      );
+      return 1;
+    }
+  }
+  return 0;
 }
 
 function check(reading: LibraryReading, io: CliIo, quiet = false): number {

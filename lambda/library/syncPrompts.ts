@@ -111,35 +111,15 @@ export async function pullPrompts(
   byTitle(storedPrompts, "Prompts");
   const referenceTitles = new Map(storedReferences.map((page) => [page.id, page.title]));
 
-  const taken = new Set([...library.prompts, ...library.references].map((entry) => entry.path));
-  const write = <T extends { title: string }>(
-    entries: LibraryEntry<T>[],
-    folder: string,
-    pulled: T,
-    same: (file: T) => boolean,
-    format: (value: T) => string,
-    what: string,
-  ) => {
-    const existing = entries.find((entry) => titleKey(entry.value.title) === titleKey(pulled.title));
-    if (existing && same(existing.value)) {
-      report.unchanged += 1;
-      report.lines.push(`${what} "${pulled.title}": unchanged (${existing.file}).`);
-      return;
-    }
-    const path = existing?.path ?? freePath(folder, pulled.title, taken);
-    taken.add(path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, format(pulled));
-    if (existing) report.updated += 1;
-    else report.created += 1;
-    report.lines.push(
-      `${what} "${pulled.title}": ${existing ? "updated" : "written to"} ${relative(cwd, path) || path}.`,
-    );
+  const pull: Pull = {
+    report,
+    cwd,
+    taken: new Set([...library.prompts, ...library.references].map((entry) => entry.path)),
   };
-
   for (const page of storedReferences) {
     const pulled: ReferenceFile = { title: page.title, body: page.body };
-    write(
+    writePulled(
+      pull,
       library.references,
       join(library.folder, REFERENCES_FOLDER),
       pulled,
@@ -155,7 +135,8 @@ export async function pullPrompts(
       referencePages: page.referenceIds.map((id) => referenceTitles.get(id) ?? id),
       body: page.body,
     };
-    write(
+    writePulled(
+      pull,
       library.prompts,
       library.folder,
       pulled,
@@ -176,6 +157,41 @@ export async function pullPrompts(
       );
   }
   return report;
+}
+
+/** A pull under way: its report, the files taken so far, and where paths are reported from. */
+interface Pull {
+  report: SyncReport;
+  taken: Set<string>;
+  cwd: string;
+}
+
+/** Writes a page pulled from Notion to its file (the one with its title, else a new one), unless it is the same. */
+function writePulled<T extends { title: string }>(
+  pull: Pull,
+  entries: LibraryEntry<T>[],
+  folder: string,
+  pulled: T,
+  same: (file: T) => boolean,
+  format: (value: T) => string,
+  what: string,
+): void {
+  const { report, taken, cwd } = pull;
+  const existing = entries.find((entry) => titleKey(entry.value.title) === titleKey(pulled.title));
+  if (existing && same(existing.value)) {
+    report.unchanged += 1;
+    report.lines.push(`${what} "${pulled.title}": unchanged (${existing.file}).`);
+    return;
+  }
+  const path = existing?.path ?? freePath(folder, pulled.title, taken);
+  taken.add(path);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, format(pulled));
+  if (existing) report.updated += 1;
+  else report.created += 1;
+  report.lines.push(
+    `${what} "${pulled.title}": ${existing ? "updated" : "written to"} ${relative(cwd, path) || path}.`,
+  );
 }
 
 /** Creates the page, or updates what differs, or leaves it alone; returns its id. */

@@ -41,8 +41,20 @@ export class AnthropicMessagesProvider implements LlmProvider {
   }
 
   async complete(request: ModelRequest): Promise<ModelTurn> {
+    let message: Anthropic.Message;
+    try {
+      message = await this.client.messages.create(this.bodyFor(request));
+    } catch (error) {
+      throw toProviderError(error, this.name);
+    }
+    return toModelTurn(message);
+  }
+
+  private bodyFor(
+    request: ModelRequest,
+  ): Anthropic.MessageCreateParamsNonStreaming & { anthropic_version?: string } {
     const capabilities = this.capabilities(request.model);
-    const body: Anthropic.MessageCreateParamsNonStreaming & { anthropic_version?: string } = {
+    return {
       model: request.model,
       max_tokens: Math.min(request.maxOutputTokens, capabilities.maxOutputTokens),
       system: [{ type: "text", text: request.system, cache_control: CACHED }],
@@ -67,43 +79,41 @@ export class AnthropicMessagesProvider implements LlmProvider {
       // The Bedrock SDK would otherwise copy the Messages API version into the body.
       ...(capabilities.bedrockBodyVersion ? { anthropic_version: capabilities.bedrockBodyVersion } : {}),
     };
-    let message: Anthropic.Message;
-    try {
-      message = await this.client.messages.create(body);
-    } catch (error) {
-      throw toProviderError(error, this.name);
-    }
-    const text = message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n");
-    const toolCalls: ToolCall[] = message.content.flatMap((block) =>
-      block.type === "tool_use"
-        ? [
-            {
-              id: block.id,
-              name: block.name,
-              arguments: block.input,
-              rawArguments: JSON.stringify(block.input),
-            },
-          ]
-        : [],
-    );
-    return {
-      text,
-      toolCalls,
-      stopReason: stopReason(message.stop_reason, toolCalls.length),
-      refusal:
-        message.stop_reason === "refusal"
-          ? text || message.stop_details?.explanation || "The model declined to answer."
-          : undefined,
-      usage: {
-        uncachedInputTokens: message.usage.input_tokens,
-        cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
-        cacheWriteTokens: message.usage.cache_creation_input_tokens ?? 0,
-        outputTokens: message.usage.output_tokens,
-      },
-      // Thinking blocks must go back with the tool calls they led to, exactly as they came.
-      replay: message.content,
-    };
   }
+}
+
+/** What the model said and did in a message: text, tool calls, a refusal, and the tokens it cost. */
+function toModelTurn(message: Anthropic.Message): ModelTurn {
+  const text = message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("\n");
+  const toolCalls: ToolCall[] = message.content.flatMap((block) =>
+    block.type === "tool_use"
+      ? [
+          {
+            id: block.id,
+            name: block.name,
+            arguments: block.input,
+            rawArguments: JSON.stringify(block.input),
+          },
+        ]
+      : [],
+  );
+  return {
+    text,
+    toolCalls,
+    stopReason: stopReason(message.stop_reason, toolCalls.length),
+    refusal:
+      message.stop_reason === "refusal"
+        ? text || message.stop_details?.explanation || "The model declined to answer."
+        : undefined,
+    usage: {
+      uncachedInputTokens: message.usage.input_tokens,
+      cacheReadTokens: message.usage.cache_read_input_tokens ?? 0,
+      cacheWriteTokens: message.usage.cache_creation_input_tokens ?? 0,
+      outputTokens: message.usage.output_tokens,
+    },
+    // Thinking blocks must go back with the tool calls they led to, exactly as they came.
+    replay: message.content,
+  };
 }
 
 function toMessages(conversation: ConversationItem[]): Anthropic.MessageParam[] {

@@ -41,10 +41,26 @@ export class OpenAiResponsesProvider implements LlmProvider {
   }
 
   async complete(request: ModelRequest): Promise<ModelTurn> {
+    let response: OpenAI.Responses.Response;
+    try {
+      response = await this.client.responses.create(this.bodyFor(request));
+    } catch (error) {
+      throw openAiProviderError(error);
+    }
+    if (response.status === "failed") {
+      throw new ProviderError(
+        `OpenAI could not complete the response: ${response.error?.message ?? "no reason given"}`,
+        500,
+      );
+    }
+    return toModelTurn(response);
+  }
+
+  private bodyFor(request: ModelRequest): ResponseCreateParamsNonStreaming {
     const capabilities = this.capabilities(request.model);
     const reasoning = capabilities.reasoningEfforts.length > 0;
     const effort = request.reasoningEffort ?? capabilities.defaultReasoningEffort;
-    const body: ResponseCreateParamsNonStreaming = {
+    return {
       model: request.model,
       instructions: request.system,
       input: toInput(request),
@@ -69,51 +85,43 @@ export class OpenAiResponsesProvider implements LlmProvider {
       ...(reasoning ? { include: ["reasoning.encrypted_content" as const] } : {}),
       ...(request.cacheKey && !this.options.compatibleServer ? { prompt_cache_key: request.cacheKey } : {}),
     };
-    let response: OpenAI.Responses.Response;
-    try {
-      response = await this.client.responses.create(body);
-    } catch (error) {
-      throw openAiProviderError(error);
-    }
-    if (response.status === "failed") {
-      throw new ProviderError(
-        `OpenAI could not complete the response: ${response.error?.message ?? "no reason given"}`,
-        500,
-      );
-    }
-    const toolCalls: ToolCall[] = response.output.flatMap((item) =>
-      item.type === "function_call" ? [parseToolCall(item.call_id, item.name, item.arguments)] : [],
-    );
-    const texts: string[] = [];
-    const refusals: string[] = [];
-    for (const item of response.output) {
-      if (item.type !== "message") continue;
-      for (const part of item.content) {
-        if (part.type === "output_text") texts.push(part.text);
-        else if (part.type === "refusal") refusals.push(part.refusal);
-      }
-    }
-    const usage = response.usage;
-    const details = usage?.input_tokens_details as
-      | { cached_tokens?: number; cache_write_tokens?: number }
-      | undefined;
-    const cacheReadTokens = details?.cached_tokens ?? 0;
-    const cacheWriteTokens = details?.cache_write_tokens ?? 0;
-    const refusal = refusals.join("\n") || undefined;
-    return {
-      text: texts.join("\n"),
-      toolCalls,
-      stopReason: refusal ? "refusal" : stopReason(response, toolCalls.length),
-      refusal,
-      usage: {
-        uncachedInputTokens: Math.max(0, (usage?.input_tokens ?? 0) - cacheReadTokens - cacheWriteTokens),
-        cacheReadTokens,
-        cacheWriteTokens,
-        outputTokens: usage?.output_tokens ?? 0,
-      },
-      replay: response.output,
-    };
   }
+}
+
+/** What the model said and did in a response: text, tool calls, a refusal, and the tokens it cost. */
+function toModelTurn(response: OpenAI.Responses.Response): ModelTurn {
+  const toolCalls: ToolCall[] = response.output.flatMap((item) =>
+    item.type === "function_call" ? [parseToolCall(item.call_id, item.name, item.arguments)] : [],
+  );
+  const texts: string[] = [];
+  const refusals: string[] = [];
+  for (const item of response.output) {
+    if (item.type !== "message") continue;
+    for (const part of item.content) {
+      if (part.type === "output_text") texts.push(part.text);
+      else if (part.type === "refusal") refusals.push(part.refusal);
+    }
+  }
+  const usage = response.usage;
+  const details = usage?.input_tokens_details as
+    | { cached_tokens?: number; cache_write_tokens?: number }
+    | undefined;
+  const cacheReadTokens = details?.cached_tokens ?? 0;
+  const cacheWriteTokens = details?.cache_write_tokens ?? 0;
+  const refusal = refusals.join("\n") || undefined;
+  return {
+    text: texts.join("\n"),
+    toolCalls,
+    stopReason: refusal ? "refusal" : stopReason(response, toolCalls.length),
+    refusal,
+    usage: {
+      uncachedInputTokens: Math.max(0, (usage?.input_tokens ?? 0) - cacheReadTokens - cacheWriteTokens),
+      cacheReadTokens,
+      cacheWriteTokens,
+      outputTokens: usage?.output_tokens ?? 0,
+    },
+    replay: response.output,
+  };
 }
 
 function toInput(request: ModelRequest): ResponseInputItem[] {

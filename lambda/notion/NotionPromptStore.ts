@@ -73,45 +73,10 @@ export class NotionPromptStore implements PromptStore {
   async open(location: StoreLocation, prepare: boolean): Promise<OpenedStore> {
     const changes: string[] = [];
     const parent = location.parent === undefined ? undefined : idOf(location.parent, "--parent");
-    let prompts: Source | undefined;
-    if (location.database !== undefined) {
-      prompts = await this.source(idOf(location.database, "the Prompts database"));
-    } else if (parent) {
-      const found = await this.childDatabase(parent, PROMPTS_DATABASE_TITLE);
-      if (found) prompts = await this.source(found);
-      else if (!prepare) {
-        throw new ConfigurationError(
-          `There is no "${PROMPTS_DATABASE_TITLE}" database on page ${parent}: run margin prompts push first, or give --database.`,
-        );
-      }
-    } else {
-      throw new ConfigurationError(
-        "Say where the Prompts database is: --database <id or URL> (or MARGIN_PROMPTS_DATABASE), or --parent <page id or URL> to create it on that page.",
-      );
-    }
-
+    let prompts = await this.findPrompts(location, parent, prepare);
     // Properties of the wrong type stop the push before anything is written.
     if (prompts && prepare) await this.completeSchema(prompts, undefined, true);
-    const relation = prompts && findProperty(prompts.schema, REFERENCE_PAGES.property)?.property;
-    if (relation?.type === "relation") {
-      this.references = await this.referencesSource(relation.relation.data_source_id);
-    } else if (prepare) {
-      // The references database comes first: a new Prompts database is created with its relation.
-      const home = parent ?? prompts?.parentPageId;
-      if (!home) {
-        throw new ConfigurationError(
-          `The Prompts database is not on a page, so Margin cannot put the ${REFERENCES_DATABASE_TITLE} database next to it; give --parent <page id or URL>.`,
-        );
-      }
-      const found = await this.childDatabase(home, REFERENCES_DATABASE_TITLE);
-      if (found) this.references = await this.source(found);
-      else {
-        this.references = await this.createDatabase(home, REFERENCES_DATABASE_TITLE, {
-          Name: { type: "title", title: {} },
-        });
-        changes.push(`Reviewer references database: created on page ${home}: ${this.references.url}`);
-      }
-    }
+    this.references = await this.openReferences(prompts, parent, prepare, changes);
     if (!prompts) {
       prompts = await this.createDatabase(
         parent!,
@@ -131,6 +96,57 @@ export class NotionPromptStore implements PromptStore {
       references: this.references && { id: this.references.databaseId, url: this.references.url },
       changes,
     };
+  }
+
+  /** The Prompts database where the location says, or undefined when push is to create it on the parent. */
+  private async findPrompts(
+    location: StoreLocation,
+    parent: string | undefined,
+    prepare: boolean,
+  ): Promise<Source | undefined> {
+    if (location.database !== undefined) return this.source(idOf(location.database, "the Prompts database"));
+    if (!parent) {
+      throw new ConfigurationError(
+        "Say where the Prompts database is: --database <id or URL> (or MARGIN_PROMPTS_DATABASE), or --parent <page id or URL> to create it on that page.",
+      );
+    }
+    const found = await this.childDatabase(parent, PROMPTS_DATABASE_TITLE);
+    if (found) return this.source(found);
+    if (!prepare) {
+      throw new ConfigurationError(
+        `There is no "${PROMPTS_DATABASE_TITLE}" database on page ${parent}: run margin prompts push first, or give --database.`,
+      );
+    }
+    return undefined;
+  }
+
+  /**
+   * The Reviewer references database: the one the Prompts database's relation points to; when preparing a
+   * push without one, the one beside the Prompts database, created if need be (a new Prompts database is
+   * created with its relation, so this comes first).
+   */
+  private async openReferences(
+    prompts: Source | undefined,
+    parent: string | undefined,
+    prepare: boolean,
+    changes: string[],
+  ): Promise<Source | undefined> {
+    const relation = prompts && findProperty(prompts.schema, REFERENCE_PAGES.property)?.property;
+    if (relation?.type === "relation") return this.referencesSource(relation.relation.data_source_id);
+    if (!prepare) return undefined;
+    const home = parent ?? prompts?.parentPageId;
+    if (!home) {
+      throw new ConfigurationError(
+        `The Prompts database is not on a page, so Margin cannot put the ${REFERENCES_DATABASE_TITLE} database next to it; give --parent <page id or URL>.`,
+      );
+    }
+    const found = await this.childDatabase(home, REFERENCES_DATABASE_TITLE);
+    if (found) return this.source(found);
+    const created = await this.createDatabase(home, REFERENCES_DATABASE_TITLE, {
+      Name: { type: "title", title: {} },
+    });
+    changes.push(`Reviewer references database: created on page ${home}: ${created.url}`);
+    return created;
   }
 
   /** Two bodies are the same when Notion would hold the same blocks for them. */

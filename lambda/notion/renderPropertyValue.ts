@@ -13,6 +13,10 @@ export interface PropertyLookups {
   pageTitle(id: string): Promise<string>;
 }
 
+/**
+ * One case per property type, each a line: long because Notion has many property types, kept as one switch
+ * so a type's rendering is found by its name.
+ */
 export async function renderPropertyValue(value: PropertyValue, lookups: PropertyLookups): Promise<string> {
   switch (value.type) {
     case "title":

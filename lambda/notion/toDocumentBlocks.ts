@@ -32,6 +32,10 @@ function plain(items: RichTextItemResponse[]): string {
   return items.map((item) => item.plain_text).join("");
 }
 
+/**
+ * One case per Notion block type, saying what the reviewer sees of it: long because Notion has many block
+ * types, kept as one switch so a type's reading is found by its name.
+ */
 function toDocumentBlock(node: ReadBlock): DocumentBlock | undefined {
   const block = node.block;
   if (SKIPPED_TYPES.has(block.type)) return undefined;

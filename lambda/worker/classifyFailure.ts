@@ -69,30 +69,8 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
         };
   }
   if (APIResponseError.isAPIResponseError(error)) {
-    if (TRANSIENT_NOTION_CODES.has(error.code))
-      return {
-        kind: "transient",
-        reason: "Notion kept failing or rate limiting Margin. Ask for a review again later.",
-      };
-    if (error.code === "unauthorized")
-      return {
-        kind: "permanent",
-        reason: "Notion refused Margin's integration token. Ask whoever runs Margin to check it.",
-      };
-    if (error.code === "restricted_resource") {
-      return {
-        kind: "permanent",
-        reason:
-          "the integration lacks a capability it needs (read content, read and insert comments, read user information).",
-      };
-    }
-    if (error.code === "object_not_found") {
-      return {
-        kind: "permanent",
-        reason:
-          "Notion says the page or one of its parts is not shared with the integration. Share it under ••• → Connections.",
-      };
-    }
+    const notion = classifyNotionError(error);
+    if (notion) return notion;
   }
   if (
     error instanceof RequestTimeoutError ||
@@ -105,6 +83,36 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
     kind: "unexpected",
     reason: "an unexpected error stopped the review. The team running Margin has been alerted.",
   };
+}
+
+/** A Notion API error by its code; undefined for a code that says nothing of what to do. */
+function classifyNotionError(error: APIResponseError): ClassifiedFailure | undefined {
+  if (TRANSIENT_NOTION_CODES.has(error.code))
+    return {
+      kind: "transient",
+      reason: "Notion kept failing or rate limiting Margin. Ask for a review again later.",
+    };
+  switch (error.code) {
+    case "unauthorized":
+      return {
+        kind: "permanent",
+        reason: "Notion refused Margin's integration token. Ask whoever runs Margin to check it.",
+      };
+    case "restricted_resource":
+      return {
+        kind: "permanent",
+        reason:
+          "the integration lacks a capability it needs (read content, read and insert comments, read user information).",
+      };
+    case "object_not_found":
+      return {
+        kind: "permanent",
+        reason:
+          "Notion says the page or one of its parts is not shared with the integration. Share it under ••• → Connections.",
+      };
+    default:
+      return undefined;
+  }
 }
 
 function isNetworkError(error: unknown): boolean {

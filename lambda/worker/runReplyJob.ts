@@ -17,6 +17,8 @@ import { resumeRun } from "../review/resumeRun.ts";
 import { classifyFailure } from "./classifyFailure.ts";
 import { describeError, type JobOutcome, RetryLater, type WorkerDependencies } from "./WorkerDependencies.ts";
 
+type LogFields = Record<string, unknown>;
+
 export async function runReplyJob(
   job: ReplyJob,
   attempt: number,
@@ -24,64 +26,83 @@ export async function runReplyJob(
 ): Promise<JobOutcome> {
   const runId = deduplicationIdOf(job);
   const fields = { pageId: job.pageId, commentId: job.commentId, attempt, eventId: job.eventId, runId };
+  try {
+    return await reply(job, runId, fields, deps);
+  } catch (error) {
+    return replyFailed(error, attempt, fields, deps);
+  }
+}
+
+async function reply(
+  job: ReplyJob,
+  runId: string,
+  fields: LogFields,
+  deps: WorkerDependencies,
+): Promise<JobOutcome> {
   const skip = (reason: string): JobOutcome => {
     deps.log.info("No reply", { ...fields, reason });
     return { kind: "skipped", reason };
   };
-  try {
-    // A retried job whose reply was planned posts that reply: the model is not asked again.
-    const resumed = await resumeRun(runId, deps.review);
-    if (resumed?.kind === "done") return skip("This comment was already answered.");
-    if (resumed) {
-      if (resumed.publish.failed) throw resumed.publish.failed.error;
-      deps.log.info("Reply posted", { ...fields, resumed: true });
-      return { kind: "reviewed", resumed: true };
-    }
-    const addressed = await addressedReviewer(job, deps);
-    if (typeof addressed === "string") return skip(addressed);
-    const result = await replyInThread(
-      {
-        pageId: job.pageId,
-        prompt: addressed.prompt.id,
-        promptsDatabase: deps.promptsDatabase,
-        runId,
-        discussionId: addressed.thread.discussionId,
-      },
-      deps.review,
-    );
-    const outcome = result.outcome;
-    if (result.publish?.failed) throw result.publish.failed.error;
-    if (outcome.kind === "replied") {
-      deps.log.info("Reply posted", {
-        ...fields,
-        prompt: addressed.prompt.title,
-        roundTrips: result.roundTrips,
-        ...usageFields(result.settings.model, result.usage),
-      });
-      return { kind: "reviewed", result };
-    }
-    if (outcome.kind === "no_reply") return skip(outcome.reason);
-    deps.log.error("Reply could not be given", {
-      ...fields,
-      outcome: outcome.kind,
-      reason: outcomeReason(result),
-    });
-    return { kind: "failed", failure: { kind: "permanent", reason: outcome.kind } };
-  } catch (error) {
-    const failure = classifyFailure(error);
-    if (failure.kind !== "permanent" && attempt < deps.maxAttempts) {
-      deps.log.warn("Reply failed; the queue will try again", { ...fields, error: describeError(error) });
-      throw failure.kind === "transient" ? new RetryLater(failure.reason, { cause: error }) : error;
-    }
-    // A reply that cannot be given is not worth a comment of its own: the logs say why.
-    deps.log.error("Reply could not be given", {
-      ...fields,
-      failure: failure.kind,
-      error: describeError(error),
-    });
-    if (failure.kind === "unexpected") throw error;
-    return { kind: "failed", failure };
+  // A retried job whose reply was planned posts that reply: the model is not asked again.
+  const resumed = await resumeRun(runId, deps.review);
+  if (resumed?.kind === "done") return skip("This comment was already answered.");
+  if (resumed) {
+    if (resumed.publish.failed) throw resumed.publish.failed.error;
+    deps.log.info("Reply posted", { ...fields, resumed: true });
+    return { kind: "reviewed", resumed: true };
   }
+  const addressed = await addressedReviewer(job, deps);
+  if (typeof addressed === "string") return skip(addressed);
+  const result = await replyInThread(
+    {
+      pageId: job.pageId,
+      prompt: addressed.prompt.id,
+      promptsDatabase: deps.promptsDatabase,
+      runId,
+      discussionId: addressed.thread.discussionId,
+    },
+    deps.review,
+  );
+  const outcome = result.outcome;
+  if (result.publish?.failed) throw result.publish.failed.error;
+  if (outcome.kind === "replied") {
+    deps.log.info("Reply posted", {
+      ...fields,
+      prompt: addressed.prompt.title,
+      roundTrips: result.roundTrips,
+      ...usageFields(result.settings.model, result.usage),
+    });
+    return { kind: "reviewed", result };
+  }
+  if (outcome.kind === "no_reply") return skip(outcome.reason);
+  deps.log.error("Reply could not be given", {
+    ...fields,
+    outcome: outcome.kind,
+    reason: outcomeReason(result),
+  });
+  return { kind: "failed", failure: { kind: "permanent", reason: outcome.kind } };
+}
+
+/** A failure worth another attempt goes back to the queue; any other is logged, and no comment posted. */
+function replyFailed(
+  error: unknown,
+  attempt: number,
+  fields: LogFields,
+  deps: WorkerDependencies,
+): JobOutcome {
+  const failure = classifyFailure(error);
+  if (failure.kind !== "permanent" && attempt < deps.maxAttempts) {
+    deps.log.warn("Reply failed; the queue will try again", { ...fields, error: describeError(error) });
+    throw failure.kind === "transient" ? new RetryLater(failure.reason, { cause: error }) : error;
+  }
+  // A reply that cannot be given is not worth a comment of its own: the logs say why.
+  deps.log.error("Reply could not be given", {
+    ...fields,
+    failure: failure.kind,
+    error: describeError(error),
+  });
+  if (failure.kind === "unexpected") throw error;
+  return { kind: "failed", failure };
 }
 
 /**

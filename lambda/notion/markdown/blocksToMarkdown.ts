@@ -55,6 +55,10 @@ function inline(text: string): string {
   return text.replace(/\n/g, "\\\n");
 }
 
+/**
+ * One case per Notion block type, each a line or two of markdown: long because Notion has many block types,
+ * kept as one switch so a type's markdown is found by its name.
+ */
 function nodeToMarkdown(node: BlockNode, number: number): string | undefined {
   const block = node.block;
   switch (block.type) {

@@ -76,6 +76,11 @@ export function splitForNotion(text: string, limit = MAX_RICH_TEXT_CONTENT): str
   return chunks;
 }
 
+/**
+ * One scan over the text: at each position, the inline constructs are tried in their order of precedence
+ * (escape, code, equation, link, autolink, emphasis), and anything else is literal text. Long because there
+ * are six constructs, kept in one loop so their order is read in one place.
+ */
 function parseInto(
   src: string,
   annotations: InlineAnnotations,

@@ -215,7 +215,10 @@ function author(comment: DocumentComment): string {
   return comment.byBot ? `${comment.authorName} (bot)` : comment.authorName;
 }
 
-/** The block's line: a marker for its type, then its text. */
+/**
+ * The block's line: a marker for its type, then its text. One case per block type, kept as one switch so a
+ * type's marker is found by its name.
+ */
 function blockBody(block: DocumentBlock, number: number): string {
   const { text, attributes } = block;
   switch (block.type) {
