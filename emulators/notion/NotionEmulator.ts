@@ -17,7 +17,7 @@ import { pagesApi } from "./api/pagesApi.ts";
 import { searchApi } from "./api/searchApi.ts";
 import { usersApi } from "./api/usersApi.ts";
 import { EmulatorControl } from "./control/EmulatorControl.ts";
-import { FaultPlan } from "./control/FaultPlan.ts";
+import { FaultPlan, type InjectedFault } from "./control/FaultPlan.ts";
 import { RequestCounters } from "./http/RequestCounters.ts";
 import { type ApiRequest, type ApiResponse, Router } from "./http/Router.ts";
 import { TokenBucket } from "./http/TokenBucket.ts";
@@ -194,11 +194,11 @@ export class NotionEmulator {
       this.checkVersion(request);
       this.checkRateLimit(endpoint);
       const fault = this.faults.next(endpoint);
-      if (fault && !fault.afterCommit) throw this.injected(endpoint, fault.status);
+      if (fault && !fault.afterCommit) throw this.injected(endpoint, fault);
       const result = await match.route.handler(apiRequest(request, url, match.params, raw), {
         workspace: this.current,
       });
-      if (fault?.afterCommit) throw this.injected(endpoint, fault.status);
+      if (fault?.afterCommit) throw this.injected(endpoint, fault);
       ({ status, body, headers } = normalise(result));
       body = { ...body, request_id: requestId };
     } catch (error) {
@@ -278,11 +278,11 @@ export class NotionEmulator {
     }
   }
 
-  private injected(endpoint: string, status: number): NotionApiError {
+  private injected(endpoint: string, { status, retryAfterSeconds }: InjectedFault): NotionApiError {
     this.counters.injectedFailure(endpoint);
     switch (status) {
       case 429:
-        return rateLimited(1);
+        return rateLimited(retryAfterSeconds);
       case 502:
         return new NotionApiError(502, "bad_gateway", "Bad Gateway");
       case 503:

@@ -5,7 +5,8 @@
  * `Retry-After`) and server errors on reads; Margin adds only what a write needs on top: after an outcome
  * it cannot know (a 5xx, a timeout, a dropped connection) it looks on the page for the comment before
  * writing again, so nothing is posted twice. Bounds, per comment: at most WRITE_ATTEMPTS attempts, none
- * started after WRITE_DEADLINE_MS; each attempt is one request plus the SDK's retries of a rate limit.
+ * started after WRITE_DEADLINE_MS; each attempt is one request plus the SDK's retries of a rate limit
+ * (SDK_RETRIES, each after a wait of at most MAX_RETRY_WAIT_MS: see createNotionClient).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import {

@@ -6,8 +6,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { NotionWriteError } from "../../lambda/errors.ts";
-import { createNotionClient, SDK_RETRIES } from "../../lambda/notion/createNotionClient.ts";
-import { WRITE_ATTEMPTS, WRITE_DEADLINE_MS } from "../../lambda/notion/NotionCommentWriter.ts";
+import {
+  createNotionClient,
+  MAX_RETRY_WAIT_MS,
+  SDK_RETRIES,
+} from "../../lambda/notion/createNotionClient.ts";
+import { WRITE_ATTEMPTS } from "../../lambda/notion/NotionCommentWriter.ts";
 import { notionAdapters } from "../../lambda/notion/notionAdapters.ts";
 import { ReviewWorld, TOKEN } from "../support/reviewWorld.ts";
 
@@ -17,12 +21,13 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function writer() {
+async function writer(maxRetryWaitMs?: number) {
   world = await ReviewWorld.start({ provider: "openai" });
   const client = createNotionClient({
     token: TOKEN,
     baseUrl: world.emulator.url,
     throttle: { requestsPerSecond: 1000, burst: 1000 },
+    maxRetryWaitMs,
   });
   return notionAdapters(client, { writePauseMs: 0 }).comments;
 }
@@ -43,8 +48,26 @@ describe("one comment write against a failing Notion", () => {
     expect(failure).toBeInstanceOf(NotionWriteError);
     expect((failure as NotionWriteError).status).toBe(429);
     expect(requestsTo("POST /v1/comments")).toBe(1 + SDK_RETRIES);
-    // The emulator asks for 1 s between tries; the bound is generous so a loaded machine cannot fail it.
-    expect(Date.now() - started).toBeLessThan(WRITE_DEADLINE_MS);
+    // Notion asked for 1 s between tries: about 5 s in all, far under the bound of SDK_RETRIES waits.
+    expect(Date.now() - started).toBeLessThan(SDK_RETRIES * MAX_RETRY_WAIT_MS);
+  });
+
+  it("told to wait an hour before each try, waits no longer than the client's cap", async () => {
+    // The cap shortened to 50 ms: were Retry-After honoured, this test would wait five hours and time out.
+    const comments = await writer(50);
+    world!.emulator.faults.script({
+      endpoint: "POST /v1/comments",
+      status: 429,
+      count: 1_000,
+      retryAfterSeconds: 3_600,
+    });
+
+    const failure = await comments
+      .postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer")
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(NotionWriteError);
+    expect(requestsTo("POST /v1/comments")).toBe(1 + SDK_RETRIES);
   });
 
   it("answered 503 forever (an outcome it cannot know), looks on the page before each retry, and stops after its attempts", async () => {

@@ -12,6 +12,14 @@ export interface ScriptedFault {
   count?: number;
   /** Fail after the write was applied, as a 503 on a write that committed anyway. */
   afterCommit?: boolean;
+  /** A 429's Retry-After, in seconds (default 1). */
+  retryAfterSeconds?: number;
+}
+
+export interface InjectedFault {
+  status: number;
+  afterCommit: boolean;
+  retryAfterSeconds: number;
 }
 
 const RANDOM_STATUSES = [500, 502, 503, 429];
@@ -32,7 +40,7 @@ export class FaultPlan {
   }
 
   script(fault: ScriptedFault): void {
-    this.scripted.push({ count: 1, afterCommit: false, ...fault });
+    this.scripted.push({ count: 1, afterCommit: false, retryAfterSeconds: 1, ...fault });
   }
 
   clearScripted(): void {
@@ -40,16 +48,20 @@ export class FaultPlan {
   }
 
   /** The failure this request gets, if any: a scripted one first, else a random one at `failRate`. */
-  next(endpoint: string): { status: number; afterCommit: boolean } | undefined {
+  next(endpoint: string): InjectedFault | undefined {
     const fault = this.scripted.find((entry) => entry.endpoint === endpoint);
     if (fault) {
       fault.count -= 1;
       if (fault.count <= 0) this.scripted.splice(this.scripted.indexOf(fault), 1);
-      return { status: fault.status, afterCommit: fault.afterCommit };
+      return {
+        status: fault.status,
+        afterCommit: fault.afterCommit,
+        retryAfterSeconds: fault.retryAfterSeconds,
+      };
     }
     if (this.failRate > 0 && this.random() < this.failRate) {
       const status = RANDOM_STATUSES[Math.floor(this.random() * RANDOM_STATUSES.length)]!;
-      return { status, afterCommit: false };
+      return { status, afterCommit: false, retryAfterSeconds: 1 };
     }
     return undefined;
   }
