@@ -368,6 +368,22 @@ describe("the Notion emulator through @notionhq/client", () => {
     expect(emulator.counters.snapshot().endpoints["GET /v1/users/me"]!.rateLimited).toBeGreaterThan(2);
   });
 
+  it("fails the next request a fault scripted over the control API names, once unless told otherwise, with its Retry-After", async () => {
+    emulator = await startNotionEmulator({ seed: { users } });
+    const notion = emulatorClient(emulator.url, { retry: false });
+    await fetch(`${emulator.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "GET /v1/users/me", status: 429, retry_after: 30 }),
+    });
+
+    const failed = await notion.users.me({}).catch((error: unknown) => error);
+    const next = await notion.users.me({});
+
+    expect(failed).toMatchObject({ status: 429, code: "rate_limited" });
+    expect((failed as { headers: Headers }).headers.get("retry-after")).toBe("30");
+    expect(next).toMatchObject({ object: "user", type: "bot" });
+  });
+
   it("injects random failures at --fail-rate, reproducibly for the same random seed", async () => {
     const outcomes: number[][] = [];
     for (let round = 0; round < 2; round++) {

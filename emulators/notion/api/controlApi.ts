@@ -27,6 +27,7 @@ const faultSchema = z.strictObject({
   status: z.number().int().min(400).max(599),
   count: z.number().int().positive().optional(),
   after_commit: z.boolean().optional(),
+  retry_after: z.number().int().min(0).optional(),
 });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -93,6 +94,7 @@ export const controlApi = [
       status: fault.status,
       count: fault.count,
       afterCommit: fault.after_commit,
+      retryAfterSeconds: fault.retry_after,
     };
     emulator.faults.script(scripted);
     return { scripted };

@@ -40,7 +40,14 @@ export class FaultPlan {
   }
 
   script(fault: ScriptedFault): void {
-    this.scripted.push({ count: 1, afterCommit: false, retryAfterSeconds: 1, ...fault });
+    // Defaults for fields left out or given as undefined (the control API passes them through).
+    this.scripted.push({
+      endpoint: fault.endpoint,
+      status: fault.status,
+      count: fault.count ?? 1,
+      afterCommit: fault.afterCommit ?? false,
+      retryAfterSeconds: fault.retryAfterSeconds ?? 1,
+    });
   }
 
   clearScripted(): void {
