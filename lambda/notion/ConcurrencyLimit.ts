@@ -1,5 +1,5 @@
 /**
- * At most `limit` tasks at once, the rest waiting their turn in order. The gateway keeps its Notion calls
+ * At most `limit` tasks at once, the rest waiting their turn in order. The Notion adapters keep their calls
  * to a few at a time, so none waits long in the rate throttle: the SDK's timeout clock starts when a call
  * begins, and a call queued behind hundreds of others would time out before it was ever sent.
  */

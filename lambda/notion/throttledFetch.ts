@@ -2,7 +2,7 @@
  * The `fetch` Margin gives `@notionhq/client`: every request waits its turn in the throttle, and reads that
  * fail in ways the SDK does not retry are retried here a couple of times: a 502 or 504 or a dropped
  * connection on a GET, and any server error on the POSTs that only read (data source queries, search).
- * Reads are safe to repeat; writes are retried only where their outcome can be checked (the gateway).
+ * Reads are safe to repeat; writes are retried only where their outcome can be checked (NotionCommentWriter).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RequestThrottle } from "./RequestThrottle.ts";

@@ -11,7 +11,7 @@ import { RetryLater, type WorkerDependencies } from "../worker/runReviewJob.ts";
 
 export interface LocalWorkerOptions {
   queue: FifoQueue;
-  /** Builds the dependencies of one job (a fresh Notion gateway each time). */
+  /** Builds the dependencies of one job (fresh Notion adapters each time). */
   dependencies(): Promise<WorkerDependencies>;
   log: Log;
   /** Reviews at once, across pages (default 4). */

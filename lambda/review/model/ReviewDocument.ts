@@ -1,5 +1,5 @@
 /**
- * The document under review, as the review core sees it: plain data read from Notion by the gateway, with
+ * The document under review, as the review core sees it: plain data read from Notion by a PageReader, with
  * no SDK types. Text is inline markdown (bold, italic, code, strikethrough, links, mentions kept).
  */
 
