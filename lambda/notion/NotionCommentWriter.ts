@@ -112,7 +112,17 @@ export class NotionCommentWriter implements CommentWriter {
             },
           );
         }
-        const found = await alreadyThere?.().catch(() => undefined);
+        let found: WrittenComment | undefined;
+        try {
+          found = await alreadyThere?.();
+        } catch (lookError) {
+          // Writing again without knowing could post the comment twice: stop, and leave it to the run's retry.
+          throw new NotionWriteError(
+            `Notion did not answer ${what} (${describeError(error)}), and the page could not be checked for it (${describeError(lookError)}).`,
+            statusOf(error),
+            { cause: error },
+          );
+        }
         if (found) return found;
         await sleep(this.pauseMs * 2 ** (attempt - 1));
       }

@@ -83,4 +83,19 @@ describe("one comment write against a failing Notion", () => {
     expect(requestsTo("GET /v1/comments")).toBe(WRITE_ATTEMPTS - 1);
     expect(world!.botComments()).toEqual([]);
   });
+
+  it("does not write again blind when the page cannot be checked after an unknown outcome", async () => {
+    const comments = await writer();
+    world!.emulator.faults.script({ endpoint: "POST /v1/comments", status: 503, afterCommit: true });
+    world!.emulator.faults.script({ endpoint: "GET /v1/comments", status: 502, count: 1_000 });
+
+    const failure = await comments
+      .postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer")
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(NotionWriteError);
+    expect((failure as Error).message).toMatch(/could not be checked/);
+    expect(requestsTo("POST /v1/comments")).toBe(1);
+    expect(world!.botComments()).toHaveLength(1);
+  });
 });
