@@ -1,17 +1,20 @@
 /**
  * The Lambda functions' bundles: their size, and how long each takes to import in a fresh Node process as
  * deployed (with `--enable-source-maps`, as the stack sets NODE_OPTIONS), the part of a cold start that is
- * Margin's own. `--before <checkout>` measures another checkout of Margin the same way, on the same
- * machine, for a comparison that noise does not decide.
+ * Margin's own. The same is measured of an earlier commit (by default the last one before the
+ * restructuring of issue 10), on the same machine, so the comparison is not left to noise.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import type * as bundling from "../infra/lambdaBundling.ts";
 
 const root = resolve(import.meta.dirname, "..");
+
+/** The last commit before issue 10 slimmed the bundles: what `--only bundles` compares with by default. */
+export const BASELINE_COMMIT = "ffcc99e";
 
 /** The targets of issue 10, in the units printed (KB of 1,024 bytes). */
 export const BUNDLE_TARGETS = { webhook: 500 * 1024, worker: 1200 * 1024 } as const;
@@ -57,6 +60,28 @@ function timeImports(file: string, loads: number): number[] {
       }).toString(),
     ),
   );
+}
+
+/**
+ * A checkout of `ref`: a directory as it is, or a commit checked out as a temporary git worktree that uses
+ * this checkout's node_modules. `dispose` removes the worktree.
+ */
+export function checkoutOf(ref: string): { path: string; dispose: () => void } {
+  if (existsSync(ref)) return { path: resolve(ref), dispose: () => {} };
+  const cache = join(root, "node_modules/.cache");
+  mkdirSync(cache, { recursive: true });
+  const path = join(mkdtempSync(join(cache, "margin-before-")), "checkout");
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  git("worktree", "add", "--detach", path, ref);
+  symlinkSync(join(root, "node_modules"), join(path, "node_modules"));
+  return {
+    path,
+    dispose: () => {
+      git("worktree", "remove", "--force", path);
+      rmSync(dirname(path), { recursive: true, force: true });
+    },
+  };
 }
 
 export function median(values: number[]): number {

@@ -1,10 +1,10 @@
 /**
- * `npm run bench [-- --sizes 50,300,1000]`: Margin's performance figures, printed. Reading is bounded by
+ * `npm run bench [-- --sizes 50,300,1000]`: Margin's performance figures, printed. The bundles are compared with an
+ * earlier commit (`--before <commit or checkout>`, by default the last before issue 10). Reading is bounded by
  * Notion's rate limit, so its figures are ratios to the floor the limit sets; absolute times are noisy.
  */
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BUNDLE_TARGETS, measureBundles, median } from "./bundleBench.ts";
+import { BASELINE_COMMIT, BUNDLE_TARGETS, checkoutOf, measureBundles, median } from "./bundleBench.ts";
 import { measureCaching } from "./cachingBench.ts";
 import { measureReading } from "./readingBench.ts";
 import { measureReReview } from "./reReviewBench.ts";
@@ -21,7 +21,8 @@ const sections = new Set((values.only ?? "bundles,caching,rereview,reading").spl
 
 if (sections.has("bundles")) {
   const now = await measureBundles();
-  const before = values.before ? await measureBundles(resolve(values.before)) : undefined;
+  const baseline = values.before ?? BASELINE_COMMIT;
+  const before = await measureBaseline(baseline);
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
   console.log(
     "Lambda bundles (esbuild, minified ESM, the AWS SDK included) and their import in a fresh Node process as deployed (--enable-source-maps), median of 15; KB = 1,024 bytes\n",
@@ -32,7 +33,7 @@ if (sections.has("bundles")) {
     console.log(
       `${`${figure.name} function`.padEnd(17)} ${kb(figure.bytes).padStart(8)} (${figure.bytes.toLocaleString("en-US")} bytes, target ${kb(target)}: ${figure.bytes <= target ? "met" : "MISSED"})  import ${median(figure.importMs).toFixed(0)} ms` +
         (earlier
-          ? `  | before: ${kb(earlier.bytes)}, import ${median(earlier.importMs).toFixed(0)} ms (${values.before})`
+          ? `  | before (${baseline}): ${kb(earlier.bytes)}, import ${median(earlier.importMs).toFixed(0)} ms`
           : ""),
     );
   }
@@ -116,4 +117,20 @@ for (const size of sizes) {
       String(figures.roundTrips).padStart(12),
     ].join(" "),
   );
+}
+
+/** The bundles of an earlier checkout or commit, or undefined (said why) when it cannot be built here. */
+async function measureBaseline(ref: string) {
+  let checkout: ReturnType<typeof checkoutOf> | undefined;
+  try {
+    checkout = checkoutOf(ref);
+    return await measureBundles(checkout.path);
+  } catch (error) {
+    console.log(
+      `(${ref} could not be measured here for comparison: ${(error as Error).message.split("\n")[0]})`,
+    );
+    return undefined;
+  } finally {
+    checkout?.dispose();
+  }
 }
