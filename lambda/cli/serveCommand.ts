@@ -15,7 +15,11 @@ const optionsSchema = z.object({
   port: z._default(
     z.coerce
       .number("--port should be a port number")
-      .check(z.multipleOf(1, "--port should be a port number"), z.minimum(0), z.maximum(65535)),
+      .check(
+        z.refine(Number.isSafeInteger, "--port should be a port number"),
+        z.minimum(0),
+        z.maximum(65535),
+      ),
     8787,
   ),
   host: z._default(z.string(), "127.0.0.1"),

@@ -15,7 +15,7 @@ import { DEFAULT_REFERENCE_TOKENS } from "../review/render/renderReferences.ts";
 import * as z from "../schema.ts";
 import { EnvironmentSecrets, type Secrets, SsmSecrets } from "./secrets.ts";
 
-const url = (name: string) => z.optional(z.url(`${name} should be a URL, such as http://127.0.0.1:4010`));
+const url = z.optional(z.url("should be a URL, such as http://127.0.0.1:4010"));
 const text = z.optional(z.string().check(z.trim(), z.minLength(1)));
 /** Trimmed and lower-cased first, so `OpenAI ` reads as `openai`; empty reads as unset. */
 const lowerCase = z.transform((value: unknown) =>
@@ -23,64 +23,48 @@ const lowerCase = z.transform((value: unknown) =>
 );
 const choice = <const T extends readonly [string, ...string[]]>(values: T, message: string) =>
   z.pipe(lowerCase, z.optional(z.enum(values, message)));
-/** A number of something; `unit` says what, in the message for a value that is not one. */
-const count = (name: string, unit: string) =>
-  z.coerce.number(`${name} should be ${unit}`).check(z.multipleOf(1, `${name} should be ${unit}`));
-const amount = (name: string, unit: string) => z.coerce.number(`${name} should be ${unit}`);
+/**
+ * A number, whole for `count`: `unit` says what it counts, in the message for a value that is not one; a
+ * value out of range gets zod's own message, which says the range.
+ */
+const amount = (unit: string) =>
+  z.coerce.number({
+    error: (issue) => (issue.code === "invalid_type" ? `should be ${unit}` : undefined),
+  });
+const count = (unit: string) => amount(unit).check(z.refine(Number.isSafeInteger, `should be ${unit}`));
 
 const configSchema = z.object({
   // Notion
-  NOTION_BASE_URL: url("NOTION_BASE_URL"),
-  MARGIN_NOTION_RPS: z.optional(
-    amount("MARGIN_NOTION_RPS", "a number of requests per second").check(z.positive()),
-  ),
+  NOTION_BASE_URL: url,
+  MARGIN_NOTION_RPS: z.optional(amount("a number of requests per second").check(z.positive())),
   MARGIN_PROMPTS_DATABASE: text,
   MARGIN_DEFAULT_PROMPT: text,
   MARGIN_REVIEWERS_PROPERTY: z._default(z.string().check(z.trim(), z.minLength(1)), "Reviewers"),
   // Models
-  OPENAI_BASE_URL: url("OPENAI_BASE_URL"),
-  ANTHROPIC_BASE_URL: url("ANTHROPIC_BASE_URL"),
+  OPENAI_BASE_URL: url,
+  ANTHROPIC_BASE_URL: url,
   BEDROCK_REGION: text,
-  MARGIN_PROVIDER: choice(PROVIDERS, `MARGIN_PROVIDER should be ${PROVIDERS.join(", ")}`),
+  MARGIN_PROVIDER: choice(PROVIDERS, `should be ${PROVIDERS.join(", ")}`),
   MARGIN_MODEL: text,
   MARGIN_REFERENCE_TOKENS: z._default(
-    count("MARGIN_REFERENCE_TOKENS", "a whole number of tokens").check(z.minimum(0), z.maximum(200_000)),
+    count("a whole number of tokens").check(z.minimum(0), z.maximum(200_000)),
     DEFAULT_REFERENCE_TOKENS,
   ),
-  MARGIN_MAX_TURNS: z.optional(
-    count("MARGIN_MAX_TURNS", "a whole number").check(z.minimum(1), z.maximum(60)),
-  ),
-  MARGIN_OPENAI_SERVER: choice(
-    ["openai", "compatible"],
-    "MARGIN_OPENAI_SERVER should be openai or compatible",
-  ),
-  MARGIN_OPENAI_API: choice(["responses", "chat"], "MARGIN_OPENAI_API should be responses or chat"),
-  MARGIN_CONTEXT_TOKENS: z.optional(
-    count("MARGIN_CONTEXT_TOKENS", "a whole number of tokens, such as 32768").check(z.minimum(1_024)),
-  ),
-  ANTHROPIC_BEDROCK_BASE_URL: url("ANTHROPIC_BEDROCK_BASE_URL"),
+  MARGIN_MAX_TURNS: z.optional(count("a whole number").check(z.minimum(1), z.maximum(60))),
+  MARGIN_OPENAI_SERVER: choice(["openai", "compatible"], "should be openai or compatible"),
+  MARGIN_OPENAI_API: choice(["responses", "chat"], "should be responses or chat"),
+  MARGIN_CONTEXT_TOKENS: z.optional(count("a whole number of tokens, such as 32768").check(z.minimum(1_024))),
+  ANTHROPIC_BEDROCK_BASE_URL: url,
   // The service
-  MARGIN_QUEUE_URL: url("MARGIN_QUEUE_URL"),
-  MARGIN_MAX_ATTEMPTS: z._default(
-    count("MARGIN_MAX_ATTEMPTS", "a whole number").check(z.minimum(1), z.maximum(10)),
-    3,
-  ),
+  MARGIN_QUEUE_URL: url,
+  MARGIN_MAX_ATTEMPTS: z._default(count("a whole number").check(z.minimum(1), z.maximum(10)), 3),
   // Memory: DynamoDB in AWS, a file locally
   MARGIN_LEDGER_TABLE: text,
   MARGIN_LEDGER_FILE: z._default(z.string().check(z.trim(), z.minLength(1)), ".margin/ledger.json"),
-  MARGIN_FULL_SCAN_HOURS: z._default(
-    amount("MARGIN_FULL_SCAN_HOURS", "a number of hours").check(z.minimum(0)),
-    24,
-  ),
+  MARGIN_FULL_SCAN_HOURS: z._default(amount("a number of hours").check(z.minimum(0)), 24),
   // Conversations
-  MARGIN_MAX_REPLIES_PER_THREAD: z._default(
-    count("MARGIN_MAX_REPLIES_PER_THREAD", "a whole number").check(z.minimum(0)),
-    3,
-  ),
-  MARGIN_MAX_EVENT_AGE_MINUTES: z._default(
-    amount("MARGIN_MAX_EVENT_AGE_MINUTES", "a number of minutes").check(z.positive()),
-    60,
-  ),
+  MARGIN_MAX_REPLIES_PER_THREAD: z._default(count("a whole number").check(z.minimum(0)), 3),
+  MARGIN_MAX_EVENT_AGE_MINUTES: z._default(amount("a number of minutes").check(z.positive()), 60),
   // SSM parameter names (in AWS; locally the secrets are environment variables)
   NOTION_TOKEN_PARAMETER: text,
   OPENAI_API_KEY_PARAMETER: text,
@@ -88,9 +72,9 @@ const configSchema = z.object({
   WEBHOOK_SECRET_PARAMETER: text,
   NOTION_WEBHOOK_TOKEN_PARAMETER: text,
   // Other endpoints for AWS services (tests and local runs)
-  SSM_ENDPOINT: url("SSM_ENDPOINT"),
-  SQS_ENDPOINT: url("SQS_ENDPOINT"),
-  DYNAMODB_ENDPOINT: url("DYNAMODB_ENDPOINT"),
+  SSM_ENDPOINT: url,
+  SQS_ENDPOINT: url,
+  DYNAMODB_ENDPOINT: url,
   AWS_REGION: text,
 });
 

@@ -66,7 +66,7 @@ const lowerEnum = <T extends readonly [string, ...string[]]>(values: T) => z.pip
 const SCHEMAS = {
   provider: lowerEnum(PROVIDERS),
   model: z.string().check(z.trim(), z.minLength(1)),
-  maxInlineComments: z.coerce.number().check(z.multipleOf(1), z.minimum(0), z.maximum(50)),
+  maxInlineComments: z.coerce.number().check(z.refine(Number.isSafeInteger), z.minimum(0), z.maximum(50)),
   minimumInlineSeverity: lowerEnum(SEVERITIES),
   summary: lowerEnum(SUMMARY_MODES),
   replyInThreads: z.pipe(z.transform(yesNo), z.boolean()),
