@@ -11,7 +11,7 @@ import { powertoolsLog } from "../observability/powertoolsLog.ts";
 import { parseQueueMessage } from "../queue/ReviewJob.ts";
 import { buildWorkerDependencies } from "../wiring/buildWorkerDependencies.ts";
 import { runQueueMessage } from "../worker/runQueueMessage.ts";
-import type { WorkerDependencies } from "../worker/runReviewJob.ts";
+import type { WorkerDependencies } from "../worker/WorkerDependencies.ts";
 
 export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 

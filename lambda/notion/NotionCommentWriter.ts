@@ -105,7 +105,7 @@ export class NotionCommentWriter implements CommentWriter {
       } catch (error) {
         if (!isUnknownOutcome(error) || attempt >= WRITE_ATTEMPTS || Date.now() >= deadline) {
           throw new NotionWriteError(
-            `Notion did not accept ${what} (${describeError(error)}).`,
+            `Notion did not accept ${what} (${describeNotionError(error)}).`,
             statusOf(error),
             {
               cause: error,
@@ -118,7 +118,7 @@ export class NotionCommentWriter implements CommentWriter {
         } catch (lookError) {
           // Writing again without knowing could post the comment twice: stop, and leave it to the run's retry.
           throw new NotionWriteError(
-            `Notion did not answer ${what} (${describeError(error)}), and the page could not be checked for it (${describeError(lookError)}).`,
+            `Notion did not answer ${what} (${describeNotionError(error)}), and the page could not be checked for it (${describeNotionError(lookError)}).`,
             statusOf(error),
             { cause: error },
           );
@@ -149,7 +149,8 @@ function isUnknownOutcome(error: unknown): boolean {
   );
 }
 
-function describeError(error: unknown): string {
+/** A Notion failure in a few words: status and code. */
+function describeNotionError(error: unknown): string {
   const status = statusOf(error);
   if (APIResponseError.isAPIResponseError(error)) return `${status} ${error.code}: ${error.message}`;
   if (status !== undefined) return `HTTP ${status}`;

@@ -3,7 +3,7 @@
  * needs nothing; a run that was planned and not wholly posted is published from its plan, without reading
  * the page or asking the model again, posting only what is missing. The one place a run is resumed.
  */
-import { MarginError } from "../errors.ts";
+import { InvalidInputError } from "../errors.ts";
 import type { RunRecord } from "./model/RunRecord.ts";
 import type { Ledger } from "./ports/Ledger.ts";
 import { type PublishReport, publishRun } from "./publish/publishRun.ts";
@@ -14,19 +14,28 @@ export type Resumed =
   | { kind: "resumed"; run: RunRecord; publish: PublishReport };
 
 /**
- * The run's state of play; undefined when there is no run to resume (a first attempt). `reviewerName` is
- * for runs kept before runs carried their reviewer's name.
+ * The reviewer's name of a run kept before runs carried it: the name the job knows, or a lookup of the
+ * run's prompt.
  */
+export type EarlierReviewerName = string | ((promptId: string) => Promise<string | undefined>);
+
+/** The run's state of play; undefined when there is no run to resume (a first attempt). */
 export async function resumeRun(
   runId: string,
   deps: Pick<ReviewDependencies, "comments" | "now"> & { ledger?: Ledger },
-  reviewerName?: string,
+  reviewerName?: EarlierReviewerName,
 ): Promise<Resumed | undefined> {
   const run = await deps.ledger?.run(runId);
   if (!run) return undefined;
   if (run.status === "done") return { kind: "done", run };
-  const name = run.reviewerName ?? reviewerName;
-  if (!name) throw new MarginError(`Run ${runId} does not say which reviewer it is; it cannot be resumed.`);
+  const name =
+    run.reviewerName ??
+    (typeof reviewerName === "function" ? await reviewerName(run.promptId) : reviewerName);
+  if (!name) {
+    throw new InvalidInputError(
+      `Run ${runId} does not say which reviewer it is, and its prompt is no longer in the Prompts database; it cannot be resumed.`,
+    );
+  }
   const publish = await publishRun(run, {
     comments: deps.comments,
     ledger: deps.ledger,

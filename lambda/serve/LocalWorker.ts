@@ -7,7 +7,7 @@ import type { Log } from "../observability/Log.ts";
 import type { FifoQueue, QueuedMessage } from "../queue/FifoQueue.ts";
 import { parseQueueMessage } from "../queue/ReviewJob.ts";
 import { runQueueMessage } from "../worker/runQueueMessage.ts";
-import { RetryLater, type WorkerDependencies } from "../worker/runReviewJob.ts";
+import { RetryLater, type WorkerDependencies } from "../worker/WorkerDependencies.ts";
 
 export interface LocalWorkerOptions {
   queue: FifoQueue;

@@ -10,7 +10,7 @@ import { PromptDirectory } from "../library/PromptDirectory.ts";
 import { NotionPromptList } from "../notion/NotionPromptList.ts";
 import { NotionSession } from "../notion/NotionSession.ts";
 import type { Log } from "../observability/Log.ts";
-import type { WorkerDependencies } from "../worker/runReviewJob.ts";
+import type { WorkerDependencies } from "../worker/WorkerDependencies.ts";
 import { buildReviewDependencies } from "./buildReviewDependencies.ts";
 import { notionClientFor } from "./notionClientFor.ts";
 

@@ -32,9 +32,3 @@ export type JobOutcome =
   | { kind: "reviewed"; result?: ReviewResult; resumed?: boolean }
   | { kind: "skipped"; reason: string }
   | { kind: "failed"; failure: ClassifiedFailure };
-
-/** An error's class and message, for logs (Margin's messages carry no secrets or document text). */
-export function describeError(error: unknown): string | undefined {
-  if (error === undefined) return undefined;
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-}

@@ -14,6 +14,7 @@ import {
   PromptError,
   ProviderError,
 } from "../errors.ts";
+import { LedgerRecordError } from "../ledger/ledgerRecords.ts";
 
 export type FailureKind = "transient" | "permanent" | "unexpected";
 
@@ -37,6 +38,13 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
   if (error instanceof PromptError)
     return { kind: "permanent", reason: `the reviewer's prompt cannot be used. ${error.message}` };
   if (error instanceof InvalidInputError) return { kind: "permanent", reason: error.message };
+  if (error instanceof LedgerRecordError) {
+    return {
+      kind: "permanent",
+      reason:
+        "Margin's memory of this page holds a record it cannot read. Ask whoever runs Margin to check the worker's log, which names it.",
+    };
+  }
   if (error instanceof ConfigurationError) {
     return {
       kind: "permanent",

@@ -3,7 +3,8 @@
  */
 import type { QueueMessage } from "../queue/ReviewJob.ts";
 import { runReplyJob } from "./runReplyJob.ts";
-import { type JobOutcome, runReviewJob, type WorkerDependencies } from "./runReviewJob.ts";
+import { runReviewJob } from "./runReviewJob.ts";
+import type { JobOutcome, WorkerDependencies } from "./WorkerDependencies.ts";
 
 export function runQueueMessage(
   message: QueueMessage,

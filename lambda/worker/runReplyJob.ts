@@ -6,6 +6,7 @@
  * number of replies per discussion per day.
  */
 
+import { describeError } from "../observability/describeError.ts";
 import { usageFields } from "../observability/usageFields.ts";
 import type { ReplyJob } from "../queue/ReviewJob.ts";
 import { deduplicationIdOf } from "../queue/ReviewJob.ts";
@@ -15,7 +16,7 @@ import type { PromptSummary } from "../review/ports/PromptSource.ts";
 import { replyInThread } from "../review/replyInThread.ts";
 import { resumeRun } from "../review/resumeRun.ts";
 import { classifyFailure } from "./classifyFailure.ts";
-import { describeError, type JobOutcome, RetryLater, type WorkerDependencies } from "./WorkerDependencies.ts";
+import { type JobOutcome, RetryLater, type WorkerDependencies } from "./WorkerDependencies.ts";
 
 type LogFields = Record<string, unknown>;
 
@@ -44,7 +45,11 @@ async function reply(
     return { kind: "skipped", reason };
   };
   // A retried job whose reply was planned posts that reply: the model is not asked again.
-  const resumed = await resumeRun(runId, deps.review);
+  const resumed = await resumeRun(
+    runId,
+    deps.review,
+    async (promptId) => (await deps.prompts.resolve(promptId))?.title,
+  );
   if (resumed?.kind === "done") return skip("This comment was already answered.");
   if (resumed) {
     if (resumed.publish.failed) throw resumed.publish.failed.error;

@@ -7,6 +7,8 @@
  * The job's run is in the ledger: the core resumes it (a run that is done does nothing; one an earlier
  * attempt planned is published from its plan, without asking the model again).
  */
+
+import { describeError } from "../observability/describeError.ts";
 import type { Log } from "../observability/Log.ts";
 import { usageFields } from "../observability/usageFields.ts";
 import { deduplicationIdOf, type ReviewJob } from "../queue/ReviewJob.ts";
@@ -17,10 +19,7 @@ import { resumeRun } from "../review/resumeRun.ts";
 import { reviewPage } from "../review/reviewPage.ts";
 import { type ClassifiedFailure, classifyFailure } from "./classifyFailure.ts";
 import type { ReviewStatus, ReviewStatusBoard } from "./ReviewStatusBoard.ts";
-import { describeError, type JobOutcome, RetryLater, type WorkerDependencies } from "./WorkerDependencies.ts";
-
-export type { JobOutcome, WorkerDependencies };
-export { describeError, RetryLater };
+import { type JobOutcome, RetryLater, type WorkerDependencies } from "./WorkerDependencies.ts";
 
 export async function runReviewJob(
   job: ReviewJob,

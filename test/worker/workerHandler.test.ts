@@ -1,9 +1,11 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
+import { deduplicationIdOf } from "../../lambda/queue/ReviewJob.ts";
 import { DECLINED } from "../../lambda/worker/runReviewJob.ts";
-import { AwsWorld, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
+import { AwsWorld, LEDGER_TABLE, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
 import { ReviewWorld, reviewJob, textOf, turn, turnFor, type WorldOptions } from "../support/reviewWorld.ts";
 
 let review: ReviewWorld | undefined;
@@ -133,6 +135,30 @@ describe("the worker function", () => {
     expect(review.botComments().map(textOf)).toEqual([
       "I could not review this page: the reviewer's prompt cannot be used. Prompt \"RFC Reviewer\" cannot run on anthropic claude-sonnet-5-5: Temperature is 0.3, but Anthropic's API (version 2026-10-21) takes no temperature for any model: clear Temperature.",
     ]);
+  });
+
+  it("gives up on a page whose memory holds a record Margin cannot read, saying so on the page", async () => {
+    const { review, aws, handler } = await start({ script: [finish] });
+    const job = reviewJob("doc");
+    // A run record someone edited by hand, under the id this job's run has.
+    await new DynamoDBClient({
+      endpoint: aws.dynamo.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    }).send(
+      new PutItemCommand({
+        TableName: LEDGER_TABLE,
+        Item: { pk: { S: `RUN#${deduplicationIdOf(job)}` }, sk: { S: "RUN" }, status: { S: "sideways" } },
+      }),
+    );
+
+    const response = await handler(sqsEvent([{ body: job, groupId: idFor("doc") }]), lambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(review.botComments().map(textOf)).toEqual([
+      "I could not review this page: Margin's memory of this page holds a record it cannot read. Ask whoever runs Margin to check the worker's log, which names it.",
+    ]);
+    expect(review.model.requests).toEqual([]);
   });
 
   it("leaves a message it cannot understand to the retries and the dead-letter queue", async () => {
