@@ -122,8 +122,12 @@ async function takeComment(event: NotionEvent, deps: NotionEventDependencies): P
     correlationId: deps.correlationId ?? randomUUID(),
     queuedAt: now.toISOString(),
   };
-  const claim = { id: `event:${event.id}`, until: new Date(now.getTime() + EVENT_MEMORY_MS) };
-  if (!(await queueOnce([job], claim, deps))) return ignore(event, "This event was already taken.", deps);
+  const queued = await queueOnce(
+    [{ job, claimId: `event:${event.id}` }],
+    new Date(now.getTime() + EVENT_MEMORY_MS),
+    deps,
+  );
+  if (queued.length === 0) return ignore(event, "This event was already taken.", deps);
   deps.log.info("Queued a reply job", { eventId: event.id, type: event.type, pageId, commentId });
   return answer(200, { queued: [{ page: pageId, comment: commentId }] });
 }

@@ -110,23 +110,29 @@ async function handleAutomationDelivery(
     correlationId,
     queuedAt: now.toISOString(),
   }));
-  const claim = {
-    id: `automation:${delivery.source.event_id}`,
-    until: new Date(now.getTime() + DELIVERY_MEMORY_MS),
-  };
-  if (!(await queueOnce(jobs, claim, deps))) {
-    deps.log.info("Skipped a delivery already taken", log);
-    return answer(202, {
-      queued: [],
-      duplicate: "This delivery was already taken; its reviews are queued or done.",
+  const queued = await queueOnce(
+    jobs.map((job) => ({ job, claimId: `automation:${job.eventId}:${job.promptId}` })),
+    new Date(now.getTime() + DELIVERY_MEMORY_MS),
+    deps,
+  );
+  const taken = jobs.filter((job) => !queued.includes(job)).map((job) => job.promptTitle);
+  if (taken.length > 0)
+    deps.log.info("Skipped reviews this delivery already queued", { ...log, prompts: taken });
+  if (queued.length > 0) {
+    deps.log.info("Queued reviews", {
+      ...log,
+      prompts: queued.map((job) => job.promptTitle),
+      chosenBy: reviewers.chosenBy,
     });
   }
-  deps.log.info("Queued reviews", {
-    ...log,
-    prompts: jobs.map((job) => job.promptTitle),
-    chosenBy: reviewers.chosenBy,
+  return answer(202, {
+    queued: queued.map((job) => ({ page: job.pageId, prompt: job.promptTitle })),
+    ...(taken.length > 0
+      ? {
+          duplicate: `This delivery was already taken for ${taken.join(", ")}; ${taken.length === 1 ? "its review is" : "their reviews are"} queued or done.`,
+        }
+      : {}),
   });
-  return answer(202, { queued: jobs.map((job) => ({ page: job.pageId, prompt: job.promptTitle })) });
 }
 
 /** The delivery's body and query, read and checked; a refusal saying what is wrong otherwise. */

@@ -12,7 +12,8 @@ import type { QueueMessage } from "../../lambda/queue/ReviewJob.ts";
 import { queueOnce } from "../../lambda/webhook/queueOnce.ts";
 import { reviewJob } from "../support/reviewWorld.ts";
 
-const claim = { id: "automation:event-1", until: new Date(Date.UTC(2030, 0, 1)) };
+const until = new Date(Date.UTC(2030, 0, 1));
+const claimed = (page: string, claimId = `automation:event-1:${page}`) => ({ job: reviewJob(page), claimId });
 
 function recordingLog(): Log & { errors: Array<[string, Record<string, unknown> | undefined]> } {
   const errors: Array<[string, Record<string, unknown> | undefined]> = [];
@@ -29,7 +30,7 @@ const ledgerFile = () =>
   new FileLedger(join(mkdtempSync(join(tmpdir(), "margin-queue-once-")), "ledger.json"));
 
 describe("queueOnce", () => {
-  it("queues a delivery once, and not again for the same claim", async () => {
+  it("queues each job once, and a job with a new claim beside one taken before", async () => {
     const sent: QueueMessage[][] = [];
     const deps = {
       queue: { send: async (jobs: QueueMessage[]) => void sent.push(jobs) },
@@ -37,11 +38,14 @@ describe("queueOnce", () => {
       log: recordingLog(),
     };
 
-    const first = await queueOnce([reviewJob("doc")], claim, deps);
-    const second = await queueOnce([reviewJob("doc")], claim, deps);
+    const first = await queueOnce([claimed("doc")], until, deps);
+    const again = await queueOnce([claimed("doc")], until, deps);
+    const another = await queueOnce([claimed("doc"), claimed("doc-2")], until, deps);
 
-    expect([first, second]).toEqual([true, false]);
-    expect(sent).toHaveLength(1);
+    expect(first).toHaveLength(1);
+    expect(again).toEqual([]);
+    expect(another.map((job) => job.pageId)).toEqual([reviewJob("doc-2").pageId]);
+    expect(sent.map((jobs) => jobs.length)).toEqual([1, 1]);
   });
 
   it("gives the claim back when the queue refuses, so the next attempt is taken", async () => {
@@ -49,11 +53,11 @@ describe("queueOnce", () => {
     const refusing = { send: async () => Promise.reject(new Error("SQS is down")) };
     const log = recordingLog();
 
-    await expect(queueOnce([reviewJob("doc")], claim, { queue: refusing, ledger, log })).rejects.toThrow(
+    await expect(queueOnce([claimed("doc")], until, { queue: refusing, ledger, log })).rejects.toThrow(
       "SQS is down",
     );
 
-    expect(await ledger.claimDelivery(claim.id, claim.until)).toBe(true);
+    expect(await ledger.claimDelivery(claimed("doc").claimId, until)).toBe(true);
     expect(log.errors).toEqual([]);
   });
 
@@ -69,14 +73,18 @@ describe("queueOnce", () => {
       },
     };
 
-    await expect(queueOnce([reviewJob("doc")], claim, { queue: failing, ledger, log })).rejects.toThrow(
+    await expect(queueOnce([claimed("doc")], until, { queue: failing, ledger, log })).rejects.toThrow(
       "SQS is down",
     );
 
     expect(log.errors).toEqual([
       [
         "Could not release a delivery the queue refused; Notion's retries of it will be dropped",
-        { deliveryId: claim.id, until: "2030-01-01T00:00:00.000Z", error: expect.stringMatching(/EISDIR/) },
+        {
+          deliveryId: claimed("doc").claimId,
+          until: "2030-01-01T00:00:00.000Z",
+          error: expect.stringMatching(/EISDIR/),
+        },
       ],
     ]);
   });

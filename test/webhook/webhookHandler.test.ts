@@ -89,6 +89,27 @@ describe("the webhook function", () => {
     expect(aws.queued()).toHaveLength(1);
   });
 
+  it("queues a second reviewer sent for the same event, and each reviewer once", async () => {
+    const body = JSON.stringify(loadWebhook("automation-2026-shape"));
+
+    const rfc = await deliver({ headers: auth, query: "prompt=RFC%20Reviewer", body });
+    const plan = await deliver({ headers: auth, query: "prompt=Plan%20Reviewer", body });
+    const both = await deliver({
+      headers: auth,
+      query: "prompt=RFC%20Reviewer&prompt=Plan%20Reviewer",
+      body,
+    });
+
+    expect(rfc.body.queued).toEqual([expect.objectContaining({ prompt: "RFC Reviewer" })]);
+    expect(plan.body.queued).toEqual([expect.objectContaining({ prompt: "Plan Reviewer" })]);
+    expect(both.body).toEqual({
+      queued: [],
+      duplicate:
+        "This delivery was already taken for RFC Reviewer, Plan Reviewer; their reviews are queued or done.",
+    });
+    expect(aws.queued().map((job) => job.promptTitle)).toEqual(["RFC Reviewer", "Plan Reviewer"]);
+  });
+
   it("takes the reviewers from the page's Reviewers relation, else the default reviewer", async () => {
     const delivery = loadWebhook("automation-2026-shape") as {
       data: { properties: Record<string, unknown> };
