@@ -11,8 +11,9 @@ import { requireSecret } from "../config/secrets.ts";
 import type { Log } from "../observability/Log.ts";
 import { FifoQueue } from "../queue/FifoQueue.ts";
 import { InMemoryReviewQueue } from "../queue/InMemoryReviewQueue.ts";
-import type { HttpRequest } from "../webhook/HttpExchange.ts";
+import { type HttpRequest, type HttpResponse, refuse } from "../webhook/HttpExchange.ts";
 import { handleWebhookRequest } from "../webhook/handleWebhookRequest.ts";
+import { MAX_BODY_BYTES } from "../webhook/limits.ts";
 import { buildWebhookDependencies } from "../wiring/buildWebhookDependencies.ts";
 import { buildWorkerDependencies } from "../wiring/buildWorkerDependencies.ts";
 import { LocalWorker } from "./LocalWorker.ts";
@@ -60,19 +61,23 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     });
   });
   const respond = async (request: IncomingMessage, response: ServerResponse) => {
-    const exchange = await toHttpRequest(request);
-    options.log.info(`Delivery ${exchange.method} ${exchange.path}`, {
-      bytes: Buffer.byteLength(exchange.body),
+    options.log.info(`Delivery ${request.method} ${request.url?.split("?")[0]}`, {
+      bytes: Number(request.headers["content-length"] ?? 0) || undefined,
     });
-    const answer = await handleWebhookRequest(exchange, {
-      ...webhook,
-      log: options.log,
-      correlationId: request.headers["x-correlation-id"]?.toString(),
-    });
+    const read = await toHttpRequest(request);
+    const answer =
+      "refusal" in read
+        ? read.refusal
+        : await handleWebhookRequest(read.request, {
+            ...webhook,
+            log: options.log,
+            correlationId: request.headers["x-correlation-id"]?.toString(),
+          });
     options.log.info(`Answered ${answer.status}`, answer.status >= 400 ? { error: answer.body.error } : {});
     response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
     response.end(JSON.stringify(answer.body));
-    if (answer.status === 202) worker.poke();
+    // A review (202) or a reply (200 from /events) may have been queued: the worker looks.
+    if (answer.status < 300) worker.poke();
   };
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -93,18 +98,50 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   };
 }
 
-async function toHttpRequest(request: IncomingMessage): Promise<HttpRequest> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  const url = new URL(request.url ?? "/", "http://localhost");
+/**
+ * The request in the webhook's terms, its body read only up to MAX_BODY_BYTES: a bigger one is refused
+ * while it arrives (by its Content-Length, or once it passes the limit), before anything reads it whole.
+ */
+async function toHttpRequest(
+  request: IncomingMessage,
+): Promise<{ request: HttpRequest } | { refusal: HttpResponse }> {
+  const tooBig = {
+    refusal: refuse(413, `The body is over ${MAX_BODY_BYTES / 1024} KB; a Notion webhook sends far less.`),
+  };
+  if (Number(request.headers["content-length"] ?? 0) > MAX_BODY_BYTES) {
+    request.resume();
+    return tooBig;
+  }
+  const body = await readBody(request, MAX_BODY_BYTES);
+  if (body === undefined) return tooBig;
+  // Split by hand: `new URL` reads a path such as `//` as the start of another host, and throws.
+  const [path = "/", search = ""] = (request.url ?? "/").split("?", 2);
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(request.headers))
     headers[name] = Array.isArray(value) ? value.join(", ") : value;
   return {
-    method: request.method ?? "GET",
-    path: url.pathname,
-    headers,
-    query: [...url.searchParams.entries()],
-    body: Buffer.concat(chunks).toString("utf8"),
+    request: {
+      method: request.method ?? "GET",
+      path,
+      headers,
+      query: [...new URLSearchParams(search).entries()],
+      body: body.toString("utf8"),
+    },
   };
+}
+
+/** The body, or undefined once it passes `limit`: the rest is let through unread, and not kept. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    request.on("data", (chunk: Buffer) => {
+      if (bytes > limit) return;
+      bytes += chunk.length;
+      if (bytes > limit) resolve(undefined);
+      else chunks.push(chunk);
+    });
+    request.on("end", () => resolve(bytes > limit ? undefined : Buffer.concat(chunks)));
+    request.on("error", reject);
+  });
 }

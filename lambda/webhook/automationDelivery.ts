@@ -4,6 +4,9 @@
  * 2026 shape (`in_trash`, `is_archived`, data source parent) are accepted.
  */
 import * as z from "../schema.ts";
+import { MAX_ID_CHARACTERS } from "./limits.ts";
+
+const TOO_LONG = `is longer than ${MAX_ID_CHARACTERS} characters: not a Notion id`;
 
 const relationValue = z.looseObject({
   type: z.literal("relation"),
@@ -13,11 +16,11 @@ const relationValue = z.looseObject({
 export const automationDeliverySchema = z.looseObject({
   source: z.looseObject(
     {
-      type: z.optional(z.string()),
-      automation_id: z.optional(z.string()),
+      type: z.optional(z.string().check(z.maxLength(MAX_ID_CHARACTERS, TOO_LONG))),
+      automation_id: z.optional(z.string().check(z.maxLength(MAX_ID_CHARACTERS, TOO_LONG))),
       event_id: z
         .string({ error: "is missing: Notion automations send source.event_id" })
-        .check(z.minLength(1)),
+        .check(z.minLength(1), z.maxLength(MAX_ID_CHARACTERS, TOO_LONG)),
       attempt: z.optional(z.number()),
     },
     { error: "is missing: this is not the body of a Notion automation webhook" },
@@ -29,7 +32,10 @@ export const automationDeliverySchema = z.looseObject({
       }),
       id: z
         .string({ error: "is missing: the automation must send the page" })
-        .check(z.minLength(1, "is missing: the automation must send the page")),
+        .check(
+          z.minLength(1, "is missing: the automation must send the page"),
+          z.maxLength(MAX_ID_CHARACTERS, TOO_LONG),
+        ),
       in_trash: z.optional(z.boolean()),
       archived: z.optional(z.boolean()),
       is_archived: z.optional(z.boolean()),

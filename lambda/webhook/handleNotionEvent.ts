@@ -18,6 +18,7 @@ import { parseNotionId } from "../review/model/parseNotionId.ts";
 import type { Ledger } from "../review/ports/Ledger.ts";
 import * as z from "../schema.ts";
 import { answer, type HttpRequest, type HttpResponse, refuse } from "./HttpExchange.ts";
+import { MAX_CLOCK_SKEW_MS, MAX_ID_CHARACTERS } from "./limits.ts";
 import { queueOnce } from "./queueOnce.ts";
 
 /** How long a taken event is remembered: Notion retries for about a day. */
@@ -34,20 +35,24 @@ export interface NotionEventDependencies {
   now?: () => Date;
 }
 
-const verificationSchema = z.object({ verification_token: z.string().check(z.minLength(1)) });
+const verificationSchema = z.object({
+  verification_token: z.string().check(z.minLength(1), z.maxLength(1_000)),
+});
+
+const id = z.string().check(z.minLength(1), z.maxLength(MAX_ID_CHARACTERS));
 
 const eventSchema = z.looseObject({
-  id: z.string().check(z.minLength(1)),
+  id,
   timestamp: z.iso.datetime({ offset: true }),
   type: z.string(),
-  authors: z._default(z.array(z.looseObject({ id: z.string(), type: z.string() })), []),
-  entity: z.looseObject({ id: z.string(), type: z.string() }),
+  authors: z._default(z.array(z.looseObject({ id, type: z.string() })), []),
+  entity: z.looseObject({ id, type: z.string() }),
   data: z.optional(z.looseObject({})),
 });
 
 const commentDataSchema = z.looseObject({
-  page_id: z.string(),
-  parent: z.looseObject({ id: z.string(), type: z.enum(["page", "block"]) }),
+  page_id: id,
+  parent: z.looseObject({ id, type: z.enum(["page", "block"]) }),
 });
 
 type NotionEvent = z.infer<typeof eventSchema>;
@@ -72,9 +77,12 @@ export async function handleNotionEvent(
     return refuse(400, `The body is not a Notion event: ${z.firstProblem(parsed.error, "body")}.`);
   }
   const event = parsed.data;
+  const now = (deps.now ?? (() => new Date()))();
+  if (Date.parse(event.timestamp) - now.getTime() > MAX_CLOCK_SKEW_MS)
+    return refuse(400, `The event is dated ${event.timestamp}, in the future: Notion does not send those.`);
   if (event.type !== "comment.created")
     return ignore(event, `Margin does not act on ${event.type} events.`, deps);
-  return takeComment(event, deps);
+  return takeComment(event, now, deps);
 }
 
 /** A refusal unless the body carries the signature of the stored verification token. */
@@ -99,8 +107,11 @@ async function checkSignature(
 }
 
 /** A person's new comment: its discussion is indexed, and a reply job queued once per event. */
-async function takeComment(event: NotionEvent, deps: NotionEventDependencies): Promise<HttpResponse> {
-  const now = (deps.now ?? (() => new Date()))();
+async function takeComment(
+  event: NotionEvent,
+  now: Date,
+  deps: NotionEventDependencies,
+): Promise<HttpResponse> {
   const data = commentDataSchema.safeParse(event.data);
   const pageId = data.success ? parseNotionId(data.data.page_id) : undefined;
   const anchorId = data.success ? parseNotionId(data.data.parent.id) : undefined;

@@ -21,10 +21,9 @@ import {
 } from "./automationDelivery.ts";
 import { answer, type HttpRequest, type HttpResponse, refuse } from "./HttpExchange.ts";
 import { handleNotionEvent } from "./handleNotionEvent.ts";
+import { MAX_BODY_BYTES } from "./limits.ts";
 import { queueOnce } from "./queueOnce.ts";
 
-/** Notion automation bodies are small; anything bigger than this is not one. */
-export const MAX_BODY_BYTES = 256 * 1024;
 /** More reviewers than this on one delivery is a mistake, not a workflow. */
 export const MAX_REVIEWERS = 10;
 

@@ -154,7 +154,7 @@ describe("conversations with the reviewer", () => {
     ]);
   });
 
-  it("does not answer its own comments, other bots, unsigned events, stale events, or comments addressed to nobody", async () => {
+  it("does not answer its own comments, other bots, unsigned, stale, future or malformed events, or comments addressed to nobody", async () => {
     const { world, queues, reviewerComment, event, work, person } = await reviewedPage([]);
     const otherBot = world.emulator.control.addComment({
       author: "other-bot",
@@ -178,6 +178,11 @@ describe("conversations with the reviewer", () => {
     const old = await event(stale, person("ana"), {
       timestamp: new Date(Date.now() - 3 * 3_600_000).toISOString(),
     });
+    const future = await event(stale, person("ana"), {
+      id: "evt-future",
+      timestamp: new Date(Date.now() + 3_600_000).toISOString(),
+    });
+    const longId = await event(stale, person("ana"), { id: "e".repeat(200_000) });
     const nobody = await event(unaddressed, person("ana"));
     await work();
 
@@ -185,6 +190,9 @@ describe("conversations with the reviewer", () => {
     expect(bot.body).toEqual({ ignored: "The comment was written by a bot or an agent." });
     expect(forged.status).toBe(401);
     expect(old.body).toEqual({ ignored: "The event is too old to answer." });
+    expect(future.status).toBe(400);
+    expect(future.body.error).toMatch(/in the future/);
+    expect(longId.status).toBe(400);
     expect(nobody.status).toBe(200);
     expect(queues.queued()).toEqual([]);
     expect(world.botComments()).toHaveLength(2);

@@ -97,6 +97,32 @@ describe("margin serve", () => {
     expect(b!.receivedAt).toBeLessThan(a!.answeredAt!);
   }, 30_000);
 
+  it("answers a malformed path 404 and an oversized body 413, before the secret is looked at", async () => {
+    world = await ReviewWorld.start({ provider: "openai" });
+    serve = await spawnServer(
+      "bin/margin.js",
+      ["serve", "--port", "0"],
+      world.env({ MARGIN_WEBHOOK_SECRET: SECRET }),
+    );
+
+    const doubleSlash = await fetch(`${serve.url}//`, { method: "POST", body: "{}" });
+    const declaredHuge = await fetch(`${serve.url}/`, { method: "POST", body: "x".repeat(10 * 1024 * 1024) });
+    const streamedHuge = await fetch(`${serve.url}/`, {
+      method: "POST",
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 40; i++) controller.enqueue(new Uint8Array(64 * 1024));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+
+    expect(doubleSlash.status).toBe(404);
+    expect(declaredHuge.status).toBe(413);
+    expect(streamedHuge.status).toBe(413);
+  });
+
   it("refuses a delivery without the secret", async () => {
     world = await ReviewWorld.start({ provider: "openai" });
     serve = await spawnServer(

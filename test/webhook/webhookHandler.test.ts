@@ -110,6 +110,22 @@ describe("the webhook function", () => {
     expect(aws.queued().map((job) => job.promptTitle)).toEqual(["RFC Reviewer", "Plan Reviewer"]);
   });
 
+  it("refuses an event id no Notion delivery has, and queues nothing", async () => {
+    const delivery = loadWebhook("automation-2026-shape") as { source: Record<string, unknown> };
+
+    const answer = await deliver({
+      headers: auth,
+      query: "prompt=RFC%20Reviewer",
+      body: JSON.stringify({ ...delivery, source: { ...delivery.source, event_id: "e".repeat(200_000) } }),
+    });
+
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe(
+      "The body is not a Notion automation delivery: source.event_id is longer than 200 characters: not a Notion id.",
+    );
+    expect(aws.queued()).toEqual([]);
+  });
+
   it("takes the reviewers from the page's Reviewers relation, else the default reviewer", async () => {
     const delivery = loadWebhook("automation-2026-shape") as {
       data: { properties: Record<string, unknown> };
