@@ -47,9 +47,16 @@ export function reviewAsJson(result: ReviewResult): Record<string, unknown> {
     summaryPosted: posted.get("summary") ?? null,
     rejected: result.rejected,
     publishFailure: result.publish?.failed
-      ? { item: describe(result.publish.failed.comment), error: result.publish.failed.error.message }
+      ? {
+          key: result.publish.failed.comment.key,
+          item: describe(result.publish.failed.comment),
+          error: result.publish.failed.error.message,
+        }
       : null,
-    notPosted: (result.publish?.notAttempted ?? []).map(describe),
+    notPosted: (result.publish?.notAttempted ?? []).map((comment) => ({
+      key: comment.key,
+      item: describe(comment),
+    })),
     usage: usageFields(result.settings.model, result.usage),
     roundTrips: result.roundTrips,
     renderedTokens: result.renderedTokens ?? null,
@@ -115,9 +122,12 @@ function postedIds(result: ReviewResult): Map<string, string[]> {
   return new Map((result.publish?.posted ?? []).map((comment) => [comment.key, comment.posted.commentIds]));
 }
 
+/** Which planned comment: its block or thread, and its opening words, so two on one block are told apart. */
 function describe(comment: ReviewComment): string {
   if (comment.kind === "summary") return "the summary";
-  return comment.kind === "comment" ? `the comment on ${comment.ref}` : `the reply in ${comment.ref}`;
+  const words = comment.point ?? comment.text;
+  const opening = words.length > 40 ? `${words.slice(0, 39).trimEnd()}…` : words;
+  return `${comment.kind === "comment" ? `the comment on ${comment.ref}` : `the reply in ${comment.ref}`} ("${opening}")`;
 }
 
 function excerptOf(result: ReviewResult, ref: string): string {

@@ -306,8 +306,53 @@ describe("margin review against an unreliable Notion", () => {
 
     expect(run.code, run.stderr + run.stdout).toBe(1);
     const output = JSON.parse(run.stdout);
-    expect(output.publishFailure.item).toBe("the comment on b2");
-    expect(output.notPosted).toEqual(["the comment on b5", "the summary"]);
+    expect(output.publishFailure).toMatchObject({
+      key: expect.any(String),
+      item: 'the comment on b2 ("How slow?")',
+    });
+    expect(output.notPosted.map((entry: { item: string }) => entry.item)).toEqual([
+      'the comment on b5 ("No rollback.")',
+      "the summary",
+    ]);
     expect(world.botComments()).toEqual([]);
+  });
+
+  it("tells two comments on one block apart in its report, the posted one from the one Notion refused", async () => {
+    world = await ReviewWorld.start({
+      provider: "openai",
+      script: [
+        turnFor("openai", [
+          [
+            "comment_on_block",
+            { block: "b5", quote: "one weekend", severity: "critical", comment: "No rollback." },
+          ],
+          [
+            "comment_on_block",
+            { block: "b5", quote: "weekend", severity: "major", comment: "Who is on call?" },
+          ],
+          ["finish_review", { summary: "Not ready." }],
+        ]),
+      ],
+    });
+    // The first comment goes through; the second is refused for good.
+    world.emulator.faults.script({ endpoint: "POST /v1/comments", status: 400, skip: 1 });
+
+    const run = await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer", "--json"]);
+
+    expect(run.code, run.stderr + run.stdout).toBe(1);
+    const output = JSON.parse(run.stdout);
+    const onPage = world.botComments();
+    expect(onPage.map(textOf)).toEqual(["Critical: No rollback."]);
+    expect(
+      output.comments.map((entry: { comment: string; posted: string[] | null }) => [
+        entry.comment,
+        entry.posted,
+      ]),
+    ).toEqual([
+      ["No rollback.", [onPage[0]!.id]],
+      ["Who is on call?", null],
+    ]);
+    expect(new Set(output.comments.map((entry: { key: string }) => entry.key)).size).toBe(2);
+    expect(output.publishFailure.item).toBe('the comment on b5 ("Who is on call?")');
   });
 });

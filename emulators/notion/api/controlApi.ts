@@ -26,6 +26,7 @@ const faultSchema = z.strictObject({
   endpoint: z.string().regex(/^(GET|POST|PATCH|DELETE) \/v1\//, "should look like `POST /v1/comments`"),
   status: z.number().int().min(400).max(599),
   count: z.number().int().positive().optional(),
+  skip: z.number().int().min(0).optional(),
   after_commit: z.boolean().optional(),
   retry_after: z.number().int().min(0).optional(),
 });
@@ -93,6 +94,7 @@ export const controlApi = [
       endpoint: fault.endpoint,
       status: fault.status,
       count: fault.count,
+      skip: fault.skip,
       afterCommit: fault.after_commit,
       retryAfterSeconds: fault.retry_after,
     };

@@ -1,6 +1,7 @@
 /**
  * Failures the emulator injects: random ones at a configured rate (seedable), and scripted ones a test
- * queues for a given endpoint ("fail the next 2 POST /v1/comments with 503, after committing the write").
+ * queues for a given endpoint ("let one POST /v1/comments through, then fail the next 2 with 503, after
+ * committing the write").
  */
 import { seededRandom } from "../http/seededRandom.ts";
 
@@ -10,6 +11,8 @@ export interface ScriptedFault {
   status: number;
   /** How many matching requests fail (default 1). */
   count?: number;
+  /** How many matching requests go through before the failures start (default 0). */
+  skip?: number;
   /** Fail after the write was applied, as a 503 on a write that committed anyway. */
   afterCommit?: boolean;
   /** A 429's Retry-After, in seconds (default 1). */
@@ -45,6 +48,7 @@ export class FaultPlan {
       endpoint: fault.endpoint,
       status: fault.status,
       count: fault.count ?? 1,
+      skip: fault.skip ?? 0,
       afterCommit: fault.afterCommit ?? false,
       retryAfterSeconds: fault.retryAfterSeconds ?? 1,
     });
@@ -58,6 +62,10 @@ export class FaultPlan {
   next(endpoint: string): InjectedFault | undefined {
     const fault = this.scripted.find((entry) => entry.endpoint === endpoint);
     if (fault) {
+      if (fault.skip > 0) {
+        fault.skip -= 1;
+        return this.randomFault();
+      }
       fault.count -= 1;
       if (fault.count <= 0) this.scripted.splice(this.scripted.indexOf(fault), 1);
       return {
@@ -66,6 +74,11 @@ export class FaultPlan {
         retryAfterSeconds: fault.retryAfterSeconds,
       };
     }
+    return this.randomFault();
+  }
+
+  /** A failure at `failRate`, of a random status, before anything is written. */
+  private randomFault(): InjectedFault | undefined {
     if (this.failRate > 0 && this.random() < this.failRate) {
       const status = RANDOM_STATUSES[Math.floor(this.random() * RANDOM_STATUSES.length)]!;
       return { status, afterCommit: false, retryAfterSeconds: 1 };
