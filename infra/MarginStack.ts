@@ -41,8 +41,10 @@ export interface MarginStackSettings {
     openaiApiKey: string;
     anthropicApiKey: string;
     webhookSecret: string;
-    /** Where the webhook stores the Notion integration webhook's verification token (it writes this one). */
+    /** The key Notion's integration webhook events are verified with: the operator writes it, the webhook reads. */
     notionWebhookToken: string;
+    /** Where the webhook keeps verification tokens that arrive until the operator confirms one (it writes this). */
+    notionWebhookCandidates: string;
   };
   /** Worker timeout (seconds): one review's worst case. The queue's visibility timeout is six times this. */
   workerTimeoutSeconds: number;
@@ -67,6 +69,7 @@ export const DEFAULT_SETTINGS: MarginStackSettings = {
     anthropicApiKey: "/margin/anthropic-api-key",
     webhookSecret: "/margin/webhook-secret",
     notionWebhookToken: "/margin/notion-webhook-token",
+    notionWebhookCandidates: "/margin/notion-webhook-candidates",
   },
   workerTimeoutSeconds: 300,
   workerReservedConcurrency: 2,
@@ -142,6 +145,10 @@ export class MarginStack extends Stack {
     const openaiApiKey = secret("OpenAiApiKeyParameter", settings.parameters.openaiApiKey);
     const anthropicApiKey = secret("AnthropicApiKeyParameter", settings.parameters.anthropicApiKey);
     const notionWebhookToken = secret("NotionWebhookTokenParameter", settings.parameters.notionWebhookToken);
+    const notionWebhookCandidates = secret(
+      "NotionWebhookCandidatesParameter",
+      settings.parameters.notionWebhookCandidates,
+    );
 
     const common = {
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -167,6 +174,7 @@ export class MarginStack extends Stack {
         NOTION_TOKEN_PARAMETER: settings.parameters.notionToken,
         WEBHOOK_SECRET_PARAMETER: settings.parameters.webhookSecret,
         NOTION_WEBHOOK_TOKEN_PARAMETER: settings.parameters.notionWebhookToken,
+        NOTION_WEBHOOK_CANDIDATES_PARAMETER: settings.parameters.notionWebhookCandidates,
         MARGIN_LEDGER_TABLE: this.ledger.tableName,
       },
     });
@@ -175,8 +183,10 @@ export class MarginStack extends Stack {
     this.queue.grantSendMessages(this.webhook);
     notionToken.grantRead(this.webhook);
     webhookSecret.grantRead(this.webhook);
+    // The events key is the operator's: the webhook reads it, and may only write the candidates beside it.
     notionWebhookToken.grantRead(this.webhook);
-    notionWebhookToken.grantWrite(this.webhook);
+    notionWebhookCandidates.grantRead(this.webhook);
+    notionWebhookCandidates.grantWrite(this.webhook);
     // The webhook only claims deliveries and notes blocks with discussions: it writes, and reads nothing.
     this.ledger.grant(this.webhook, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
 

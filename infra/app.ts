@@ -28,6 +28,8 @@ export function buildApp(app = new App()): { app: App; stack: MarginStack } {
       webhookSecret: context("webhookSecretParameter") ?? DEFAULT_SETTINGS.parameters.webhookSecret,
       notionWebhookToken:
         context("notionWebhookTokenParameter") ?? DEFAULT_SETTINGS.parameters.notionWebhookToken,
+      notionWebhookCandidates:
+        context("notionWebhookCandidatesParameter") ?? DEFAULT_SETTINGS.parameters.notionWebhookCandidates,
     },
     workerTimeoutSeconds: number("workerTimeoutSeconds", DEFAULT_SETTINGS.workerTimeoutSeconds),
     workerReservedConcurrency: number(

@@ -6,6 +6,7 @@ import { loadDotEnv } from "../config/loadDotEnv.ts";
 import { ConfigurationError, InvalidInputError, MarginError, ProviderError } from "../errors.ts";
 import { type CliIo, processIo } from "./CliIo.ts";
 import { demoCommand } from "./demoCommand.ts";
+import { EVENTS_USAGE, eventsCommand } from "./eventsCommand.ts";
 import { PROMPTS_USAGE, promptsCommand } from "./promptsCommand.ts";
 import { REVIEW_USAGE, reviewCommand } from "./reviewCommand.ts";
 import { SERVE_USAGE, serveCommand } from "./serveCommand.ts";
@@ -17,6 +18,8 @@ const USAGE = `Usage:
   margin demo        review a sample RFC in a local Notion emulator (no Notion account needed)
   ${PROMPTS_USAGE}
                      check the prompt library, or keep it in step with the Prompts database in Notion
+  ${EVENTS_USAGE}
+                     list the verification tokens Notion sent, and confirm the one events are signed with
 
 Configuration comes from the environment or a .env file: NOTION_TOKEN, NOTION_BASE_URL,
 MARGIN_PROMPTS_DATABASE, OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,
@@ -36,6 +39,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await demoCommand(rest, withEnv);
       case "prompts":
         return await promptsCommand(rest, withEnv);
+      case "events":
+        return await eventsCommand(rest, withEnv);
       case undefined:
       case "help":
       case "--help":

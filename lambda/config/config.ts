@@ -5,7 +5,7 @@
  * missing one is reported, naming it, where it is needed.
  */
 
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { ConfigurationError } from "../errors.ts";
 import { DynamoLedger } from "../ledger/DynamoLedger.ts";
 import { FileLedger } from "../ledger/FileLedger.ts";
@@ -13,7 +13,9 @@ import type { Ledger } from "../review/ports/Ledger.ts";
 import { PROVIDERS } from "../review/prompt/promptProperties.ts";
 import { DEFAULT_REFERENCE_TOKENS } from "../review/render/renderReferences.ts";
 import * as z from "../schema.ts";
-import { EnvironmentSecrets, type Secrets, SsmSecrets } from "./secrets.ts";
+import { EnvironmentSecrets, type Secrets, SsmSecrets, ssmProvider } from "./secrets.ts";
+import type { VerificationCandidates } from "./VerificationCandidates.ts";
+import { FileVerificationCandidates, SsmVerificationCandidates } from "./verificationCandidateStores.ts";
 
 const url = z.optional(z.url("should be a URL, such as http://127.0.0.1:4010"));
 const text = z.optional(z.string().check(z.trim(), z.minLength(1)));
@@ -71,6 +73,8 @@ const configSchema = z.object({
   ANTHROPIC_API_KEY_PARAMETER: text,
   WEBHOOK_SECRET_PARAMETER: text,
   NOTION_WEBHOOK_TOKEN_PARAMETER: text,
+  // Where the webhook keeps the verification tokens that arrive, until the operator confirms one.
+  NOTION_WEBHOOK_CANDIDATES_PARAMETER: text,
   // Other endpoints for AWS services (tests and local runs)
   SSM_ENDPOINT: url,
   SQS_ENDPOINT: url,
@@ -116,8 +120,11 @@ export function ledgerFor(config: MarginConfig, cwd: string): Ledger {
   return new FileLedger(resolve(cwd, config.MARGIN_LEDGER_FILE));
 }
 
-/** SSM Parameter Store when parameter names are configured (in AWS), else the environment. */
-export function secretsFor(config: MarginConfig, env: NodeJS.ProcessEnv): Secrets {
+/**
+ * SSM Parameter Store when parameter names are configured (in AWS), else the environment, with the events
+ * key an operator confirmed locally in a file beside the ledger (relative to `cwd`).
+ */
+export function secretsFor(config: MarginConfig, env: NodeJS.ProcessEnv, cwd = process.cwd()): Secrets {
   const parameters = {
     notionToken: config.NOTION_TOKEN_PARAMETER,
     openaiApiKey: config.OPENAI_API_KEY_PARAMETER,
@@ -125,6 +132,23 @@ export function secretsFor(config: MarginConfig, env: NodeJS.ProcessEnv): Secret
     webhookSecret: config.WEBHOOK_SECRET_PARAMETER,
     notionWebhookToken: config.NOTION_WEBHOOK_TOKEN_PARAMETER,
   };
-  if (Object.values(parameters).every((name) => name === undefined)) return new EnvironmentSecrets(env);
+  if (Object.values(parameters).every((name) => name === undefined))
+    return new EnvironmentSecrets(env, {
+      notionWebhookToken: besideLedger(config, cwd, "notion-webhook-token"),
+    });
   return new SsmSecrets({ parameters, endpoint: config.SSM_ENDPOINT, region: config.AWS_REGION });
+}
+
+/** Where verification tokens wait for the operator: their SSM parameter in AWS, else a file beside the ledger. */
+export function verificationCandidatesFor(config: MarginConfig, cwd = process.cwd()): VerificationCandidates {
+  return config.NOTION_WEBHOOK_CANDIDATES_PARAMETER
+    ? new SsmVerificationCandidates(
+        ssmProvider({ endpoint: config.SSM_ENDPOINT, region: config.AWS_REGION }),
+        config.NOTION_WEBHOOK_CANDIDATES_PARAMETER,
+      )
+    : new FileVerificationCandidates(besideLedger(config, cwd, "notion-webhook-candidates.json"));
+}
+
+function besideLedger(config: MarginConfig, cwd: string, name: string): string {
+  return join(dirname(resolve(cwd, config.MARGIN_LEDGER_FILE)), name);
 }

@@ -3,6 +3,8 @@
  * Parameters), the environment locally. Callers ask by name and never hold more than they need; secrets
  * never go into logs, errors or model input.
  */
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { SSMProvider } from "@aws-lambda-powertools/parameters/ssm";
 import { ConfigurationError } from "../errors.ts";
 
@@ -16,7 +18,7 @@ export type SecretName =
 export interface Secrets {
   /** The secret's value; undefined when it is not configured. */
   get(name: SecretName): Promise<string | undefined>;
-  /** Stores a secret (the Notion webhook verification token, which Notion sends once). */
+  /** Stores a secret: the operator confirming the key Notion's events are signed with. */
   put?(name: SecretName, value: string): Promise<void>;
   /** Where the secret is set, for messages: a variable or a parameter name, never the value. */
   where(name: SecretName): string;
@@ -48,28 +50,60 @@ const ENVIRONMENT_NAMES: Record<SecretName, string> = {
   notionWebhookToken: "NOTION_WEBHOOK_TOKEN",
 };
 
-/** Secrets from environment variables, for the command line and `margin serve`. */
+/**
+ * Secrets from environment variables, for the command line and `margin serve`; a secret may also have a
+ * file (the events key an operator confirmed locally), which the variable wins over.
+ */
 export class EnvironmentSecrets implements Secrets {
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  /** Values read from files so far, for `known()`. */
+  private readonly fromFiles = new Set<string>();
+
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly files: Partial<Record<SecretName, string>> = {},
+  ) {}
 
   async get(name: SecretName): Promise<string | undefined> {
     const value = this.env[ENVIRONMENT_NAMES[name]]?.trim();
-    return value ? value : undefined;
+    if (value) return value;
+    const file = this.files[name];
+    if (!file) return undefined;
+    try {
+      const stored = (await readFile(file, "utf8")).trim();
+      if (stored) this.fromFiles.add(stored);
+      return stored || undefined;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
   }
 
+  /** Writes the secret's file, readable by its owner only; without a file, this process's environment. */
   async put(name: SecretName, value: string): Promise<void> {
-    this.env[ENVIRONMENT_NAMES[name]] = value;
+    const file = this.files[name];
+    if (!file) {
+      this.env[ENVIRONMENT_NAMES[name]] = value;
+      return;
+    }
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${value}\n`, { mode: 0o600 });
+    await chmod(file, 0o600);
+    this.fromFiles.add(value);
   }
 
   where(name: SecretName): string {
-    return ENVIRONMENT_NAMES[name];
+    const file = this.files[name];
+    return file ? `${ENVIRONMENT_NAMES[name]} or ${file}` : ENVIRONMENT_NAMES[name];
   }
 
   known(): string[] {
-    return SECRET_NAMES.flatMap((name) => {
-      const value = this.env[ENVIRONMENT_NAMES[name]]?.trim();
-      return value ? [value] : [];
-    });
+    return [
+      ...SECRET_NAMES.flatMap((name) => {
+        const value = this.env[ENVIRONMENT_NAMES[name]]?.trim();
+        return value ? [value] : [];
+      }),
+      ...this.fromFiles,
+    ];
   }
 }
 
@@ -83,22 +117,27 @@ export interface SsmSecretsOptions {
   region?: string;
 }
 
+/** The Powertools SSM provider, for SSM itself or a local endpoint (tests). */
+export function ssmProvider(options: { endpoint?: string; region?: string }): SSMProvider {
+  return new SSMProvider({
+    clientConfig: options.endpoint
+      ? {
+          endpoint: options.endpoint,
+          region: options.region ?? "us-east-1",
+          credentials: { accessKeyId: "local", secretAccessKey: "local" },
+        }
+      : { region: options.region },
+  });
+}
+
 /** Secrets from SSM Parameter Store, read with Powertools Parameters: decrypted, and cached per container. */
 export class SsmSecrets implements Secrets {
-  private readonly provider: SSMProvider;
+  readonly provider: SSMProvider;
   /** Values read so far: a function holds only the parameters its role may read. */
   private readonly held = new Set<string>();
 
   constructor(private readonly options: SsmSecretsOptions) {
-    this.provider = new SSMProvider({
-      clientConfig: options.endpoint
-        ? {
-            endpoint: options.endpoint,
-            region: options.region ?? "us-east-1",
-            credentials: { accessKeyId: "local", secretAccessKey: "local" },
-          }
-        : { region: options.region },
-    });
+    this.provider = ssmProvider(options);
   }
 
   async get(name: SecretName): Promise<string | undefined> {

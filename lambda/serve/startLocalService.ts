@@ -38,9 +38,9 @@ export interface LocalService {
 
 export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
   const config = readConfig(options.env);
-  const secrets = secretsFor(config, options.env);
-  await requireSecret(secrets, "webhookSecret");
   const cwd = options.cwd ?? process.cwd();
+  const secrets = secretsFor(config, options.env, cwd);
+  await requireSecret(secrets, "webhookSecret");
   const fifo = new FifoQueue({ maxReceiveCount: config.MARGIN_MAX_ATTEMPTS });
   // The webhook's and the worker's own wiring, with the in-memory queue between them.
   const webhook = await buildWebhookDependencies(config, secrets, new InMemoryReviewQueue(fifo), cwd);
@@ -70,6 +70,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
         ? read.refusal
         : await handleWebhookRequest(read.request, {
             ...webhook,
+            revealCandidates: true,
             log: options.log,
             correlationId: request.headers["x-correlation-id"]?.toString(),
           });

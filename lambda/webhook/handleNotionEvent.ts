@@ -1,7 +1,7 @@
 /**
- * `POST /events`: Notion integration webhooks. The one-time verification request stores its token (in SSM
- * in AWS, for the operator to read back; never logged); every event after it must carry
- * `X-Notion-Signature`, the HMAC of the raw body under that token, or is refused with 401.
+ * `POST /events`: Notion integration webhooks. A verification request's token is kept only as a candidate
+ * (anyone can send one); events are verified with the key the operator confirmed (`margin events confirm`):
+ * each must carry `X-Notion-Signature`, the HMAC of the raw body under that key, or is refused with 401.
  *
  * `comment.created` by a person queues a reply job for the worker, which decides whether a reviewer was
  * addressed. Events by bots and agents (Margin's own comments included), events older than the configured
@@ -11,6 +11,7 @@
 import { randomUUID } from "node:crypto";
 import { verifyWebhookSignature } from "@notionhq/client";
 import type { Secrets } from "../config/secrets.ts";
+import type { VerificationCandidates } from "../config/VerificationCandidates.ts";
 import type { Log } from "../observability/Log.ts";
 import type { ReplyJob } from "../queue/ReviewJob.ts";
 import type { ReviewQueue } from "../queue/ReviewQueue.ts";
@@ -25,7 +26,12 @@ import { queueOnce } from "./queueOnce.ts";
 const EVENT_MEMORY_MS = 3 * 86_400_000;
 
 export interface NotionEventDependencies {
+  /** The key events are verified with (`notionWebhookToken`), which only the operator sets. */
   secrets: Secrets;
+  /** Where verification tokens that arrive wait for the operator to confirm one. */
+  candidates: VerificationCandidates;
+  /** Log a verification token as it arrives (`margin serve`, whose log is the operator's terminal). */
+  revealCandidates?: boolean;
   queue: ReviewQueue;
   ledger?: Ledger;
   /** Events older than this are dropped (minutes). */
@@ -69,7 +75,7 @@ export async function handleNotionEvent(
   }
   const verification = verificationSchema.safeParse(raw);
   if (verification.success && !(raw as Record<string, unknown>).type)
-    return storeVerificationToken(verification.data.verification_token, deps);
+    return takeVerificationToken(verification.data.verification_token, deps);
   const unsigned = await checkSignature(request, deps);
   if (unsigned) return unsigned;
   const parsed = eventSchema.safeParse(raw);
@@ -94,7 +100,7 @@ async function checkSignature(
   if (!token)
     return refuse(
       401,
-      "No verification token is stored: create the webhook subscription in the integration's settings first.",
+      "No events key is confirmed: create the webhook subscription in the integration's settings, then confirm its verification token with margin events confirm.",
     );
   const signed = await verifyWebhookSignature({
     body: request.body,
@@ -149,18 +155,21 @@ function ignore(event: NotionEvent, reason: string, deps: NotionEventDependencie
   return answer(200, { ignored: reason });
 }
 
-async function storeVerificationToken(token: string, deps: NotionEventDependencies): Promise<HttpResponse> {
-  const stored = await deps.secrets.get("notionWebhookToken");
-  if (stored && stored !== token) {
-    return refuse(
-      409,
-      `A different verification token is already stored. To replace it, delete ${deps.secrets.where("notionWebhookToken")} and send the token again.`,
-    );
+/**
+ * A verification request: its token is kept as a candidate, never as the key events are verified with,
+ * since anyone may send one. The answer says nothing of where candidates are kept.
+ */
+async function takeVerificationToken(token: string, deps: NotionEventDependencies): Promise<HttpResponse> {
+  await deps.candidates.add(token, (deps.now ?? (() => new Date()))());
+  const next = "Confirm it with: margin events confirm <token> (margin events candidates lists them).";
+  if (deps.revealCandidates) {
+    // Locally the operator is the one reading this terminal; the token is shown this once.
+    deps.log.info(`Notion sent a verification token: ${token}. ${next}`);
+  } else {
+    deps.log.info("Notion, or someone, sent a verification token; it is kept as a candidate", {
+      where: deps.candidates.where(),
+      next,
+    });
   }
-  if (!deps.secrets.put) return refuse(500, "Margin cannot store the verification token here.");
-  await deps.secrets.put("notionWebhookToken", token);
-  deps.log.info("Stored the verification token of the Notion webhook subscription", {
-    where: deps.secrets.where("notionWebhookToken"),
-  });
-  return answer(200, { verification: `stored in ${deps.secrets.where("notionWebhookToken")}` });
+  return answer(200, { received: "verification token" });
 }

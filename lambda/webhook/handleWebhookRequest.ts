@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Secrets } from "../config/secrets.ts";
+import type { VerificationCandidates } from "../config/VerificationCandidates.ts";
 import type { PromptDirectory } from "../library/PromptDirectory.ts";
 import type { Log } from "../observability/Log.ts";
 import { type ReviewJob, type SettingOverrides, settingOverridesSchema } from "../queue/ReviewJob.ts";
@@ -31,6 +32,10 @@ const QUERY_PARAMETERS = ["prompt", "provider", "model", "summary"] as const;
 
 export interface WebhookDependencies {
   secrets: Secrets;
+  /** Where verification tokens that arrive at `/events` wait for the operator. */
+  candidates: VerificationCandidates;
+  /** Log a verification token as it arrives (`margin serve` only). */
+  revealCandidates?: boolean;
   queue: ReviewQueue;
   prompts: PromptDirectory;
   /** The page relation that names reviewers (default `Reviewers`). */

@@ -5,7 +5,7 @@
  * in memory for `serve`.
  */
 
-import { ledgerFor, type MarginConfig, requireSetting } from "../config/config.ts";
+import { ledgerFor, type MarginConfig, requireSetting, verificationCandidatesFor } from "../config/config.ts";
 import type { Secrets } from "../config/secrets.ts";
 import { PromptDirectory } from "../library/PromptDirectory.ts";
 import { NotionPromptList } from "../notion/NotionPromptList.ts";
@@ -23,6 +23,7 @@ export async function buildWebhookDependencies(
   const session = new NotionSession(await notionClientFor(config, secrets));
   return {
     secrets,
+    candidates: verificationCandidatesFor(config, cwd),
     queue,
     prompts: new PromptDirectory(
       new NotionPromptList(session),

@@ -152,7 +152,9 @@ describe("the CDK stack", () => {
       statements(prefix)
         .filter((statement) => [statement.Action].flat().includes("ssm:PutParameter"))
         .map((statement) => JSON.stringify(statement.Resource));
-    expect(writes("WebhookFunction").join(" ")).toContain("/margin/notion-webhook-token");
+    // The webhook writes verification candidates, never the key events are verified with.
+    expect(writes("WebhookFunction").join(" ")).toContain("/margin/notion-webhook-candidates");
+    expect(writes("WebhookFunction").join(" ")).not.toContain("/margin/notion-webhook-token");
     expect(writes("WorkerFunction")).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { createWebhookHandler } from "../../lambda/handlers/webhookHandler.ts";
 import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
 import { AwsWorld, functionUrlEvent, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
 import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
+import { runMargin } from "../support/runMargin.ts";
 
 const TOKEN = "secret_verification_token_from_notion";
 
@@ -44,6 +45,9 @@ async function reviewedPage(script: Parameters<typeof turnFor>[1][], env: Record
     functionUrlEvent({ path: "/events", body: JSON.stringify({ verification_token: TOKEN }) }),
   );
   expect(verification.statusCode).toBe(200);
+  // The operator confirms the token Notion sent, as the README says.
+  const confirmed = await runMargin(["events", "confirm", TOKEN], aws.env(review, env));
+  expect(confirmed.code, confirmed.stderr).toBe(0);
   const reviewerComment = review
     .botComments()
     .find((comment) => comment.parent.block_id === idFor("weekend"))!;
@@ -231,18 +235,31 @@ describe("conversations with the reviewer", () => {
     expect(world.model.requests).toHaveLength(2);
   });
 
-  it("refuses a second, different verification token", async () => {
-    const { queues } = await reviewedPage([]);
+  it("never lets a verification request set the events key: its token waits until the operator confirms it", async () => {
+    const { world, queues, reviewerComment, event, person } = await reviewedPage([]);
     const webhook = createWebhookHandler(queues.env(review!), new Logger({ logLevel: "SILENT" }));
+    const reply = world.emulator.control.addComment({
+      author: "bo",
+      discussion_id: reviewerComment.discussion_id,
+      text: "Is that enough?",
+    });
+    const FORGED = "secret_someone_else";
 
-    const result = await webhook(
-      functionUrlEvent({
-        path: "/events",
-        body: JSON.stringify({ verification_token: "secret_someone_else" }),
-      }),
+    const sent = await webhook(
+      functionUrlEvent({ path: "/events", body: JSON.stringify({ verification_token: FORGED }) }),
     );
+    const signedWithForged = await event(reply, person("bo"), { token: FORGED });
+    const listed = await runMargin(["events", "candidates"], queues.env(review!));
+    const confirmUnknown = await runMargin(["events", "confirm", "secret_never_sent"], queues.env(review!));
 
-    expect(result.statusCode).toBe(409);
+    expect(sent.statusCode).toBe(200);
+    // The answer says nothing of where tokens are kept.
+    expect(JSON.parse(String(sent.body))).toEqual({ received: "verification token" });
     expect(queues.ssm.parameters.get("/margin/notion-webhook-token")?.value).toBe(TOKEN);
+    expect(signedWithForged.status).toBe(401);
+    expect(listed.stdout).toContain(FORGED);
+    expect(confirmUnknown.code).toBe(2);
+    expect(confirmUnknown.stderr).toContain("not a verification token that arrived");
+    expect(queues.queued()).toEqual([]);
   });
 });

@@ -1,6 +1,9 @@
+import { signWebhookPayload } from "@notionhq/client";
 import { afterEach, describe, expect, it } from "vitest";
+import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { loadWebhook } from "../support/fixtures.ts";
 import { ReviewWorld, textOf, turnFor } from "../support/reviewWorld.ts";
+import { runMargin } from "../support/runMargin.ts";
 import { type SpawnedServer, spawnServer } from "../support/spawnServer.ts";
 
 const SECRET = "whsec_serve_test";
@@ -96,6 +99,53 @@ describe("margin serve", () => {
     // The two pages' reviews were with the model at the same time.
     expect(b!.receivedAt).toBeLessThan(a!.answeredAt!);
   }, 30_000);
+
+  it("answers a comment from /events by itself, once the operator has confirmed the token Notion sent", async () => {
+    world = await ReviewWorld.start({
+      provider: "openai",
+      script: [turnFor("openai", [["reply_in_thread", { thread: "t1", comment: "A 2.4 s p95 is slow." }]])],
+    });
+    const env = world.env({ MARGIN_WEBHOOK_SECRET: SECRET });
+    serve = await spawnServer("bin/margin.js", ["serve", "--port", "0"], env);
+    const shown = logged(serve, "Notion sent a verification token: secret_from_notion", 1);
+    const replied = logged(serve, "Reply posted", 1);
+
+    const verification = await fetch(`${serve.url}/events`, {
+      method: "POST",
+      body: JSON.stringify({ verification_token: "secret_from_notion" }),
+    });
+    await shown;
+    const confirmed = await runMargin(["events", "confirm", "secret_from_notion"], env);
+    const question = world.emulator.control.addComment({
+      author: "ana",
+      block_id: "problem",
+      text: "@RFC Reviewer how slow counts as slow here?",
+    });
+    const body = JSON.stringify({
+      id: "evt-question",
+      timestamp: new Date().toISOString(),
+      type: "comment.created",
+      authors: [{ id: idFor("ana"), type: "person" }],
+      entity: { id: question.id, type: "comment" },
+      data: { page_id: world.pageId, parent: { id: idFor("problem"), type: "block" } },
+    });
+    const signature = await signWebhookPayload({ body, verificationToken: "secret_from_notion" });
+    const delivered = await fetch(`${serve.url}/events`, {
+      method: "POST",
+      headers: { "x-notion-signature": signature },
+      body,
+    });
+    // No other delivery follows: the event alone must wake the worker.
+    await replied;
+
+    expect(verification.status).toBe(200);
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(delivered.status).toBe(200);
+    expect(world.discussion(question.discussion_id).map(textOf)).toEqual([
+      "@RFC Reviewer how slow counts as slow here?",
+      "A 2.4 s p95 is slow.",
+    ]);
+  });
 
   it("answers a malformed path 404 and an oversized body 413, before the secret is looked at", async () => {
     world = await ReviewWorld.start({ provider: "openai" });

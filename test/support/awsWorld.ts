@@ -46,6 +46,7 @@ export class AwsWorld {
       OPENAI_API_KEY_PARAMETER: "/margin/openai-api-key",
       ANTHROPIC_API_KEY_PARAMETER: "/margin/anthropic-api-key",
       NOTION_WEBHOOK_TOKEN_PARAMETER: "/margin/notion-webhook-token",
+      NOTION_WEBHOOK_CANDIDATES_PARAMETER: "/margin/notion-webhook-candidates",
       NOTION_BASE_URL: review.emulator.url,
       ...{
         openai: { OPENAI_BASE_URL: review.model.url },
