@@ -118,6 +118,12 @@ export interface ScriptedModelServerOptions {
   port?: number;
   /** Added before every answer, as a model takes time to think. */
   latencyMs?: number;
+  /**
+   * Holds every answer until this many requests have arrived in all, then answers them: a test that two
+   * reviews are with the model at once needs no clock (were they one after the other, the first would never
+   * be answered, and the test would time out).
+   */
+  holdUntil?: number;
   behaviours?: Behaviour[];
   /** OpenAI only: behave as an OpenAI-compatible server (Ollama) rather than OpenAI itself. */
   compatible?: boolean;
@@ -153,6 +159,8 @@ export class ScriptedModelServer {
   private readonly cache = new PromptCacheSimulator();
   private readonly issued: IssuedItems = { reasoningOf: new Map(), thinkingBefore: new Map() };
   private readonly behaviours: Set<Behaviour>;
+  /** Answers held until `holdUntil` requests have arrived. */
+  private readonly waiting: Array<() => void> = [];
 
   private constructor(
     readonly provider: Provider,
@@ -281,6 +289,7 @@ export class ScriptedModelServer {
     response.once("finish", () => {
       recorded.answeredAt = Date.now();
     });
+    await this.held();
     if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
     if (body.stream === true) {
       return this.sendError(response, api, {
@@ -294,6 +303,16 @@ export class ScriptedModelServer {
       return this.sendError(response, api, broken);
     }
     await this.serve(api, body, response, modelId);
+  }
+
+  /** Resolves once `holdUntil` requests have arrived (at once, without the option). */
+  private held(): Promise<void> {
+    const enough = this.requests.length >= (this.options.holdUntil ?? 0);
+    if (enough) {
+      for (const release of this.waiting.splice(0)) release();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
   private check(api: Api, body: Record<string, unknown>, request: IncomingMessage, modelId?: string) {

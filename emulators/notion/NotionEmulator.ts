@@ -18,6 +18,7 @@ import { searchApi } from "./api/searchApi.ts";
 import { usersApi } from "./api/usersApi.ts";
 import { EmulatorControl } from "./control/EmulatorControl.ts";
 import { FaultPlan, type InjectedFault } from "./control/FaultPlan.ts";
+import { RequestHolds } from "./control/RequestHolds.ts";
 import { RequestCounters } from "./http/RequestCounters.ts";
 import { type ApiRequest, type ApiResponse, Router } from "./http/Router.ts";
 import { TokenBucket } from "./http/TokenBucket.ts";
@@ -85,6 +86,8 @@ export function implementsEndpoint(method: string, path: string): boolean {
 export class NotionEmulator {
   readonly counters = new RequestCounters();
   readonly faults: FaultPlan;
+  /** Requests a test holds in flight (see RequestHolds). */
+  readonly holds = new RequestHolds();
   readonly control: EmulatorControl;
   private current: Workspace;
   private bucket: TokenBucket | undefined;
@@ -153,9 +156,11 @@ export class NotionEmulator {
     this.current = this.buildWorkspace();
     this.counters.reset();
     this.faults.clearScripted();
+    this.holds.releaseAll();
   }
 
   async close(): Promise<void> {
+    this.holds.releaseAll();
     await this.server?.close();
     this.server = undefined;
   }
@@ -186,9 +191,11 @@ export class NotionEmulator {
     let status = 200;
     let body: Json;
     let headers: Record<string, string> = {};
+    let answered = () => {};
     try {
       const raw = await readNotionBody(request);
       if (this.currentSettings.latencyMs > 0) await sleep(this.currentSettings.latencyMs);
+      answered = await this.holds.pass(endpoint);
       if (match.kind !== "found") throw NotionApiError.invalidUrl();
       this.checkAuth(request);
       this.checkVersion(request);
@@ -214,6 +221,7 @@ export class NotionEmulator {
       headers = named.headers;
     }
     send(response, status, body, headers);
+    answered();
   }
 
   private async handleControl(

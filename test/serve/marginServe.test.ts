@@ -48,7 +48,9 @@ describe("margin serve", () => {
     world = await ReviewWorld.start({
       provider: "openai",
       docIds: [RECORDED_PAGE, SECOND_PAGE],
-      modelLatencyMs: 400,
+      // Neither review is answered until both are with the model: run one after the other, they would wait
+      // for ever, and the test would time out.
+      modelHoldUntil: 2,
       script: [
         turnFor("openai", [["finish_review", { summary: "Reviewed." }]]),
         turnFor("openai", [["finish_review", { summary: "Reviewed." }]]),
@@ -95,9 +97,7 @@ describe("margin serve", () => {
         .filter((comment) => comment.parent.page_id === SECOND_PAGE)
         .map(textOf),
     ).toEqual([expect.stringMatching(/^Reviewed\./)]);
-    const [a, b] = world.model.requests;
-    // The two pages' reviews were with the model at the same time.
-    expect(b!.receivedAt).toBeLessThan(a!.answeredAt!);
+    expect(world.model.requests).toHaveLength(2);
   }, 30_000);
 
   it("answers a comment from /events by itself, once the operator has confirmed the token Notion sent", async () => {

@@ -51,6 +51,8 @@ export interface WorldOptions {
   docIds?: [string, string];
   /** The scripted model's thinking time. */
   modelLatencyMs?: number;
+  /** The scripted model answers nothing until this many requests have arrived (see `holdUntil`). */
+  modelHoldUntil?: number;
   /** How the scripted model server misbehaves, imitating weaker servers and models. */
   behaviours?: Behaviour[];
   /** The OpenAI server is an OpenAI-compatible one (Ollama): any model, tool_choice ignored. */
@@ -99,6 +101,7 @@ export class ReviewWorld {
       provider: options.provider,
       script: options.script ?? [],
       latencyMs: options.modelLatencyMs,
+      holdUntil: options.modelHoldUntil,
       behaviours: options.behaviours,
       compatible: options.compatible,
     });
