@@ -56,4 +56,9 @@ export class NotionWriteError extends MarginError {
   ) {
     super(message, options);
   }
+
+  /** Worth trying again later: no answer, a rate limit or a server error; not a refusal. */
+  get transient(): boolean {
+    return this.status === undefined || this.status === 429 || this.status >= 500;
+  }
 }

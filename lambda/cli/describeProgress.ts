@@ -24,6 +24,8 @@ export function describeProgress(event: ProgressEvent): string | undefined {
       return `The input is about ${event.estimatedTokens.toLocaleString("en-US")} tokens. A local server with a default context (Ollama's is ${event.typicalContextTokens.toLocaleString("en-US")} tokens on a small GPU) cuts it from the front without a word, losing the instructions: raise its context (OLLAMA_CONTEXT_LENGTH) and set MARGIN_CONTEXT_TOKENS to match, so Margin can check.`;
     case "posted":
       return undefined;
+    case "earlier_run_completed":
+      return `Completed this reviewer's earlier, partly posted review of the page first: ${event.run.posted} more comment${event.run.posted === 1 ? "" : "s"} posted${event.run.notPosted > 0 ? `, ${event.run.notPosted} that Notion would not take left out` : ""}.`;
   }
 }
 

@@ -65,11 +65,15 @@ export class DynamoLedger implements Ledger {
       new UpdateCommand({
         TableName: this.table,
         Key: { pk: `PAGE#${pageId}`, sk: `REVIEWER#${promptId}` },
-        UpdateExpression: `SET lastReviewedAt = :at, blocks = :blocks${review.summary ? ", summary = :summary" : ""}`,
+        UpdateExpression: [
+          `SET lastReviewedAt = :at, blocks = :blocks${review.summary ? ", summary = :summary" : ""}${review.unfinishedRunId ? ", unfinishedRunId = :run" : ""}`,
+          review.unfinishedRunId ? "" : "REMOVE unfinishedRunId",
+        ].join(" "),
         ExpressionAttributeValues: {
           ":at": review.lastReviewedAt,
           ":blocks": review.blocks,
           ...(review.summary ? { ":summary": review.summary } : {}),
+          ...(review.unfinishedRunId ? { ":run": review.unfinishedRunId } : {}),
         },
       }),
     );

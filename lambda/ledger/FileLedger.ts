@@ -51,6 +51,8 @@ export class FileLedger implements Ledger {
       memory.lastReviewedAt = review.lastReviewedAt;
       memory.blocks = review.blocks;
       if (review.summary) memory.summary = review.summary;
+      if (review.unfinishedRunId) memory.unfinishedRunId = review.unfinishedRunId;
+      else delete memory.unfinishedRunId;
     });
   }
 
@@ -184,6 +186,7 @@ interface StoredMemory {
   lastReviewedAt?: string;
   blocks: Record<string, string>;
   summary?: PageMemory["summary"];
+  unfinishedRunId?: string;
   /** By run and key. */
   comments: Record<string, unknown>;
 }

@@ -141,6 +141,7 @@ export const memoryHeaderSchema = z.object({
   lastReviewedAt: z.optional(z.string()),
   blocks: z._default(z.record(z.string(), z.string()), {}),
   summary: z.optional(z.object({ commentId: z.string(), discussionId: z.string() })),
+  unfinishedRunId: z.optional(z.string()),
 });
 
 /** Parses a record read back from the store; `what` names it in the error. */

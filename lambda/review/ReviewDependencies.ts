@@ -3,6 +3,7 @@
  * through Notion's ports, the model through its provider, the memory through the ledger, and the settings
  * and limits configuration gives. Entry points build it (`lambda/config/`); the core never does.
  */
+import type { EarlierRun } from "./completeEarlierRun.ts";
 import type { PromptPage } from "./model/PromptPage.ts";
 import type { CommentWriter } from "./ports/CommentWriter.ts";
 import type { Ledger } from "./ports/Ledger.ts";
@@ -27,7 +28,8 @@ export type ProgressEvent =
   | { kind: "context_unknown"; estimatedTokens: number; typicalContextTokens: number }
   | { kind: "references_rendered"; references: ReferenceMaterial }
   | { kind: "round_trip"; turn: number; usage: TokenUsage }
-  | { kind: "posted"; what: string };
+  | { kind: "posted"; what: string }
+  | { kind: "earlier_run_completed"; run: EarlierRun };
 
 export interface ReviewDependencies {
   /** Reading the page under review. */

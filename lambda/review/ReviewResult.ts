@@ -3,6 +3,7 @@
  * reviewer decided, what was posted, and what it cost.
  */
 import type { RejectedCall } from "./agent/ReviewActions.ts";
+import type { EarlierRun } from "./completeEarlierRun.ts";
 import type { ReviewDocument } from "./model/ReviewDocument.ts";
 import type { TokenUsage } from "./ports/LlmProvider.ts";
 import type { ReviewSettings, SettingOverrides } from "./prompt/reviewSettings.ts";
@@ -57,6 +58,8 @@ export interface ReviewResult {
   plan?: PublicationPlan;
   rejected: RejectedCall[];
   publish?: PublishReport;
+  /** The reviewer's earlier run on the page, partly posted, which was completed before this review. */
+  earlierRun?: EarlierRun;
   usage: TokenUsage;
   roundTrips: number;
   renderedTokens?: number;

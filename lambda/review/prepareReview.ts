@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ConfigurationError, PromptError } from "../errors.ts";
+import { completeEarlierRun, type EarlierRun } from "./completeEarlierRun.ts";
 import type { PromptPage } from "./model/PromptPage.ts";
 import type { ReviewDocument } from "./model/ReviewDocument.ts";
 import type { PageMemory } from "./model/RunRecord.ts";
@@ -29,6 +30,8 @@ export interface PreparedReview {
   provider: LlmProvider;
   capabilities: ModelCapabilities;
   memory?: PageMemory;
+  /** The reviewer's earlier run on the page, completed before this one read it. */
+  earlierRun?: EarlierRun;
   document: ReviewDocument;
   /** A re-review: what changed since the reviewer's last review, and what it said before. */
   history?: ReviewHistory;
@@ -40,29 +43,24 @@ export interface PreparedReview {
   now: () => Date;
 }
 
+type PrepareRequest = {
+  pageId: string;
+  prompt: string;
+  promptsDatabase: string;
+  overrides?: SettingOverrides;
+  runId?: string;
+  dryRun?: boolean;
+};
+
 export async function prepareReview(
-  request: {
-    pageId: string;
-    prompt: string;
-    promptsDatabase: string;
-    overrides?: SettingOverrides;
-    runId?: string;
-  },
+  request: PrepareRequest,
   deps: ReviewDependencies,
 ): Promise<PreparedReview> {
   const progress = deps.onProgress ?? (() => {});
   const now = deps.now ?? (() => new Date());
   const referenceTokens = deps.referenceTokens ?? DEFAULT_REFERENCE_TOKENS;
-  // A budget of 0 turns reference pages off: they are not even read.
-  const prompt = await deps.prompts.loadPrompt(request.promptsDatabase, request.prompt, {
-    references: referenceTokens > 0,
-  });
-  const settings = parseReviewSettings(prompt, deps.settingDefaults, request.overrides);
-  const provider = await deps.provider(settings.provider);
-  const capabilities = checkModel(prompt.title, settings, provider);
-  progress({ kind: "prompt_loaded", prompt, settings });
-
-  const memory = await deps.ledger?.memory(request.pageId, prompt.id);
+  const { prompt, settings, provider, capabilities } = await loadReviewer(request, referenceTokens, deps);
+  const { memory, earlierRun } = await recall(request, prompt.id, prompt.title, deps);
   const document = await readWithMemory(request.pageId, prompt.title, memory, { ...deps, now });
   const history = reviewHistory(document, memory);
   const rendered = renderDocument(document, history, prompt.title);
@@ -80,20 +78,44 @@ export async function prepareReview(
   if (prompt.references.length > 0) progress({ kind: "references_rendered", references });
   return {
     runId: request.runId ?? randomUUID(),
-    prompt,
-    settings,
-    provider,
-    capabilities,
-    memory,
-    document,
-    history,
-    rendered,
-    references,
-    renderedTokens,
+    ...{ prompt, settings, provider, capabilities, memory, earlierRun },
+    ...{ document, history, rendered, references, renderedTokens },
     // After the provider is built: its key is among the secrets held from then on.
     secrets: deps.secretValues?.() ?? [],
     now,
   };
+}
+
+/** The reviewer: its prompt page (references read unless their budget is 0), settings and model. */
+async function loadReviewer(request: PrepareRequest, referenceTokens: number, deps: ReviewDependencies) {
+  const prompt = await deps.prompts.loadPrompt(request.promptsDatabase, request.prompt, {
+    references: referenceTokens > 0,
+  });
+  const settings = parseReviewSettings(prompt, deps.settingDefaults, request.overrides);
+  const provider = await deps.provider(settings.provider);
+  const capabilities = checkModel(prompt.title, settings, provider);
+  deps.onProgress?.({ kind: "prompt_loaded", prompt, settings });
+  return { prompt, settings, provider, capabilities };
+}
+
+/**
+ * What the reviewer remembers of the page, after completing its earlier run there if one was left partly
+ * posted (not in a dry run, which posts nothing).
+ */
+async function recall(
+  request: PrepareRequest,
+  promptId: string,
+  reviewerName: string,
+  deps: ReviewDependencies,
+): Promise<{ memory?: PageMemory; earlierRun?: EarlierRun }> {
+  const { ledger } = deps;
+  const memory = await ledger?.memory(request.pageId, promptId);
+  if (!ledger || !memory?.unfinishedRunId || memory.unfinishedRunId === request.runId || request.dryRun)
+    return { memory };
+  const earlierRun = await completeEarlierRun(memory, reviewerName, { ...deps, ledger });
+  if (!earlierRun) return { memory: await ledger.memory(request.pageId, promptId) };
+  deps.onProgress?.({ kind: "earlier_run_completed", run: earlierRun });
+  return { memory: await ledger.memory(request.pageId, promptId), earlierRun };
 }
 
 /** What every result of a prepared review carries. */
@@ -110,6 +132,7 @@ export function resultOf(
     rendered: prepared.rendered,
     references: prepared.references,
     renderedTokens: prepared.renderedTokens,
+    ...(prepared.earlierRun ? { earlierRun: prepared.earlierRun } : {}),
   };
 }
 

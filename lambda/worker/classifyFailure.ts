@@ -64,8 +64,7 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
         };
   }
   if (error instanceof NotionWriteError) {
-    const transient = error.status === undefined || error.status === 429 || error.status >= 500;
-    return transient
+    return error.transient
       ? {
           kind: "transient",
           reason: "Notion kept failing while the review was being posted. Ask for a review again later.",

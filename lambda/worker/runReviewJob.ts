@@ -91,6 +91,14 @@ async function finishReview(
     ...usageFields(result.settings.model, result.usage),
   };
   logReferences(result, fields, deps.log);
+  if (result.earlierRun) {
+    deps.log.info("Completed this reviewer's earlier, partly posted run on the page first", {
+      ...fields,
+      earlierRunId: result.earlierRun.runId,
+      posted: result.earlierRun.posted,
+      notPosted: result.earlierRun.notPosted,
+    });
+  }
   const outcome = result.outcome;
   if (outcome.kind === "reviewed" && !result.publish?.failed) {
     await markReviewed(job, deps);
@@ -131,10 +139,14 @@ function publishFailed(
   const { error } = publish.failed!;
   const classified = classifyFailure(error);
   const posted = publish.posted.length;
+  const planned = posted + 1 + publish.notAttempted.length;
+  // An honest account: what is on the page, and whether the rest will still come.
   const reason =
-    classified.kind === "transient" && posted > 0
-      ? `Notion kept failing while the review was being posted: ${posted} of ${posted + 1 + publish.notAttempted.length} comments are on the page. Ask for a review again later to get the rest.`
-      : classified.reason;
+    posted === 0
+      ? classified.reason
+      : classified.kind === "transient"
+        ? `Notion kept failing while the review was being posted: ${posted} of ${planned} comments are on the page. Ask for a review again later to get the rest.`
+        : `${posted} of ${planned} comments are on the page; Notion would not take the rest. ${classified.reason}`;
   return giveUpOrRetry(job, attempt, { ...classified, reason }, error, deps);
 }
 

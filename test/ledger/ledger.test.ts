@@ -122,6 +122,24 @@ describe.each(ledgers)("%s", (_name, open) => {
     });
   });
 
+  it("remembers the run still being posted until a review is recorded without one", async () => {
+    const ledger = await open();
+
+    await ledger.saveReview("page-1", "prompt-1", {
+      lastReviewedAt: "2026-11-21T00:00:00.000Z",
+      blocks: { x: "1" },
+      unfinishedRunId: "run-1",
+    });
+    const during = await ledger.memory("page-1", "prompt-1");
+    await ledger.saveReview("page-1", "prompt-1", {
+      lastReviewedAt: "2026-11-21T00:00:00.000Z",
+      blocks: { x: "1" },
+    });
+
+    expect(during?.unfinishedRunId).toBe("run-1");
+    expect((await ledger.memory("page-1", "prompt-1"))?.unfinishedRunId).toBeUndefined();
+  });
+
   it("indexes the blocks known to carry discussions, a full scan replacing the list", async () => {
     const ledger = await open();
 

@@ -41,27 +41,33 @@ async function workerBundle(): Promise<string> {
   return file;
 }
 
+/** The reviewer's points on the default document, as the model's tool calls. */
+const POINT = {
+  slow: ["comment_on_block", { block: "b2", quote: "slow", severity: "major", comment: "How slow?" }],
+  four: ["comment_on_block", { block: "b4", quote: "four shards", severity: "major", comment: "Why four?" }],
+  rollback: [
+    "comment_on_block",
+    { block: "b5", quote: "one weekend", severity: "critical", comment: "No rollback." },
+  ],
+  onCall: [
+    "comment_on_block",
+    { block: "b9", quote: "identity team", severity: "major", comment: "Who is on call?" },
+  ],
+} satisfies Record<string, Parameters<typeof turnFor>[1][number]>;
+
+const finish = (summary: string): Parameters<typeof turnFor>[1][number] => ["finish_review", { summary }];
+
+/** The queue's delivery of a review of the document for one automation event. */
+function delivery(pageId: string, eventId: string, receiveCount = 1) {
+  return sqsEvent([{ body: reviewJob("doc", { eventId }), groupId: pageId, receiveCount }]);
+}
+
 describe("exactly-once publishing", () => {
   it("ends a run killed after half its comments, and retried, with each comment exactly once and one model call", async () => {
     review = await ReviewWorld.start({
       provider: "openai",
       script: [
-        turnFor("openai", [
-          ["comment_on_block", { block: "b2", quote: "slow", severity: "major", comment: "How slow?" }],
-          [
-            "comment_on_block",
-            { block: "b4", quote: "four shards", severity: "major", comment: "Why four?" },
-          ],
-          [
-            "comment_on_block",
-            { block: "b5", quote: "one weekend", severity: "critical", comment: "No rollback." },
-          ],
-          [
-            "comment_on_block",
-            { block: "b9", quote: "identity team", severity: "major", comment: "Who is on call?" },
-          ],
-          ["finish_review", { summary: "Not ready." }],
-        ]),
+        turnFor("openai", [POINT.slow, POINT.four, POINT.rollback, POINT.onCall, finish("Not ready.")]),
       ],
     });
     aws = await AwsWorld.start(review);
@@ -136,6 +142,80 @@ describe("exactly-once publishing", () => {
     expect(report.posted.map((comment) => comment.earlier ?? false)).toEqual([true, false]);
     expect(review.botComments().map(textOf)).toEqual(["No rollback.", "Who is on call?"]);
     expect((await ledger.run("run-x"))?.status).toBe("done");
+  });
+
+  it("completes a run the queue gave up on when the next delivery comes, posting nothing twice", async () => {
+    review = await ReviewWorld.start({
+      provider: "openai",
+      script: [
+        turnFor("openai", [POINT.slow, POINT.four, POINT.rollback, POINT.onCall, finish("Not ready.")]),
+        // The next review's model makes the same points again, as a model that forgot would; they are
+        // refused (the blocks are unchanged since they were raised), and it finishes.
+        turnFor("openai", [POINT.slow, POINT.four, POINT.rollback, POINT.onCall, finish("Still not ready.")]),
+        turnFor("openai", [finish("Still not ready.")]),
+      ],
+    });
+    aws = await AwsWorld.start(review);
+    const worker = createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" }));
+    // Two comments go through, then Notion fails the third's three attempts: the last delivery gives up.
+    review.emulator.faults.script({ endpoint: "POST /v1/comments", status: 503, skip: 2, count: 3 });
+
+    await worker(delivery(review.pageId, "automation-1", 3), lambdaContext());
+    const afterTheFailure = review.botComments().map(textOf);
+    await worker(delivery(review.pageId, "automation-2"), lambdaContext());
+
+    expect(afterTheFailure).toEqual([
+      "Major: How slow?",
+      "Major: Why four?",
+      "I could not review this page: Notion kept failing while the review was being posted: 2 of 5 comments are on the page. Ask for a review again later to get the rest.",
+    ]);
+    const blockComments = review
+      .botComments()
+      .filter((comment) => comment.parent.block_id)
+      .map(textOf)
+      .sort();
+    expect(blockComments).toEqual([
+      "Critical: No rollback.",
+      "Major: How slow?",
+      "Major: Who is on call?",
+      "Major: Why four?",
+    ]);
+    const summaries = review
+      .botComments()
+      .filter((comment) => comment.parent.page_id && !textOf(comment).startsWith("I could not"))
+      .map(textOf);
+    expect(summaries).toEqual([expect.stringMatching(/^Still not ready\./)]);
+    // The earlier run was completed from its plan: the model was asked once for it, twice for the new one.
+    expect(review.model.requests).toHaveLength(3);
+  });
+
+  it("closes a run Notion refuses for good, says so on the page, and lets the next review raise the rest", async () => {
+    review = await ReviewWorld.start({
+      provider: "openai",
+      script: [
+        turnFor("openai", [POINT.slow, POINT.rollback, finish("Not ready.")]),
+        turnFor("openai", [POINT.rollback, finish("Still not ready.")]),
+      ],
+    });
+    aws = await AwsWorld.start(review);
+    const worker = createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" }));
+    // Notion takes the first comment, and refuses the second for good.
+    review.emulator.faults.script({ endpoint: "POST /v1/comments", status: 400, skip: 1 });
+
+    await worker(delivery(review.pageId, "automation-1"), lambdaContext());
+    const afterTheRefusal = review.botComments().map(textOf);
+    await worker(delivery(review.pageId, "automation-2"), lambdaContext());
+
+    expect(afterTheRefusal).toEqual([
+      "Major: How slow?",
+      "I could not review this page: 1 of 3 comments are on the page; Notion would not take the rest. Notion refused the review's comments. Check that the integration may insert comments on this page.",
+    ]);
+    const onBlocks = review
+      .botComments()
+      .filter((comment) => comment.parent.block_id)
+      .map(textOf);
+    expect(onBlocks).toEqual(["Major: How slow?", "Critical: No rollback."]);
+    expect(review.model.requests).toHaveLength(2);
   });
 
   it("does nothing for a second delivery of a job whose review is done", async () => {

@@ -36,6 +36,11 @@ export interface PageMemory {
   blocks: Record<string, string>;
   /** Its summary comment, to edit in place. */
   summary?: { commentId: string; discussionId: string };
+  /**
+   * A review run being posted: its comments are part of this memory as each is posted, and it is to be
+   * completed (from its plan, without the model) before anything else is reviewed by this reviewer here.
+   */
+  unfinishedRunId?: string;
   /** Everything it posted on the page, oldest first. */
   comments: PostedComment[];
 }

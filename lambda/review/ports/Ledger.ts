@@ -14,11 +14,19 @@ export interface Ledger {
   memory(pageId: string, promptId: string): Promise<PageMemory | undefined>;
   /** Every reviewer's memory of a page. */
   memoriesOf(pageId: string): Promise<PageMemory[]>;
-  /** Records a review: fingerprints, time, summary (comments are added one by one). */
+  /**
+   * Records a review: fingerprints, time, summary (kept when not given; comments are added one by one), and
+   * the run still being posted, if any (cleared when not given).
+   */
   saveReview(
     pageId: string,
     promptId: string,
-    review: { lastReviewedAt: string; blocks: Record<string, string>; summary?: PageMemory["summary"] },
+    review: {
+      lastReviewedAt: string;
+      blocks: Record<string, string>;
+      summary?: PageMemory["summary"];
+      unfinishedRunId?: string;
+    },
   ): Promise<void>;
   /** Adds a posted comment; adding the same one again (same run and key) changes nothing. */
   addComment(pageId: string, promptId: string, comment: PostedComment): Promise<void>;

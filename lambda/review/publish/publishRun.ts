@@ -5,9 +5,14 @@
  *
  * Exactly once: every comment has a deterministic key, and with a ledger each is marked attempted before it
  * is sent and posted after. A retried run skips what was posted, and for a comment attempted but not known
- * to be posted (the process died in between), looks on the page first. When everything is posted the run is
- * recorded in the reviewer's memory of the page. If Notion fails after retries, publishing stops and the
- * report says exactly what was posted and what was not.
+ * to be posted (the process died in between), looks on the page first.
+ *
+ * A run is a unit: before its first comment goes out, the reviewer's memory of the page takes the run's
+ * fingerprints and marks the run unfinished, and each comment joins the memory as it is posted, so the
+ * repeat guard holds after any partial run; when everything is posted the mark is cleared. If Notion fails
+ * after retries, publishing stops and the report says exactly what was posted and what was not; a failure
+ * worth retrying leaves the run unfinished, to be completed from its plan, while a refusal (Notion will not
+ * take a comment) closes it with what was posted.
  */
 import { NotionWriteError } from "../../errors.ts";
 import type { PostedComment, Posting, ReviewComment } from "../model/ReviewComment.ts";
@@ -38,6 +43,13 @@ export interface PublishContext {
 export async function publishRun(run: RunRecord, context: PublishContext): Promise<PublishReport> {
   const now = context.now ?? (() => new Date());
   const report: PublishReport = { posted: [], notAttempted: [] };
+  if (context.ledger && run.mode === "review") {
+    await context.ledger.saveReview(run.pageId, run.promptId, {
+      lastReviewedAt: run.createdAt,
+      blocks: run.fingerprints,
+      unfinishedRunId: run.runId,
+    });
+  }
   for (const [index, comment] of run.comments.entries()) {
     const state = run.states[comment.key];
     try {
@@ -50,10 +62,11 @@ export async function publishRun(run: RunRecord, context: PublishContext): Promi
       if (!(error instanceof NotionWriteError)) throw error;
       report.failed = { comment, error };
       report.notAttempted = run.comments.slice(index + 1);
+      if (context.ledger && !error.transient) await closeRun(run, report, context.ledger);
       return report;
     }
   }
-  if (context.ledger) await recordRun(run, report, context.ledger);
+  if (context.ledger) await closeRun(run, report, context.ledger);
   return report;
 }
 
@@ -88,6 +101,8 @@ async function publishOnce(
       discussionId: posting.discussionId,
     });
     await ledger.addComment(run.pageId, run.promptId, { ...comment, posted: posting });
+    // The block carries a discussion now: re-reviews list its comments.
+    if (comment.kind === "comment") await ledger.indexDiscussions(run.pageId, [comment.blockId!]);
   }
   return { ...comment, posted: posting, ...(found ? { earlier: true } : {}) };
 }
@@ -151,22 +166,24 @@ async function write(
   return { comments: written };
 }
 
-/** The reviewer's memory of the page, once the whole run is posted. */
-async function recordRun(run: RunRecord, report: PublishReport, ledger: Ledger): Promise<void> {
-  const commented = report.posted.flatMap((comment) =>
-    comment.kind === "comment" ? [comment.blockId!] : [],
-  );
-  // Blocks Margin commented on carry discussions now: re-reviews list their comments.
-  await ledger.indexDiscussions(run.pageId, commented);
+/** Closes the run in the reviewer's memory of the page: all of it posted, or what Notion would take. */
+async function closeRun(run: RunRecord, report: PublishReport, ledger: Ledger): Promise<void> {
   for (const comment of report.posted) {
     if (comment.kind === "reply")
       await ledger.recordReply(comment.posted.discussionId, run.createdAt, run.runId);
   }
   if (run.mode === "review") {
     const summary = report.posted.find((comment) => comment.kind === "summary");
+    // Blocks whose comments Notion would not take are left out of the memory: to the next review they are
+    // new, so their points may be raised again rather than lost.
+    const unposted = new Set(
+      [report.failed?.comment, ...report.notAttempted].flatMap((comment) =>
+        comment?.kind === "comment" ? [comment.blockId!] : [],
+      ),
+    );
     await ledger.saveReview(run.pageId, run.promptId, {
       lastReviewedAt: run.createdAt,
-      blocks: run.fingerprints,
+      blocks: Object.fromEntries(Object.entries(run.fingerprints).filter(([id]) => !unposted.has(id))),
       summary: summary
         ? { commentId: summary.posted.commentIds[0]!, discussionId: summary.posted.discussionId }
         : undefined,
