@@ -17,8 +17,12 @@ import {
   UnknownHTTPResponseError,
 } from "@notionhq/client";
 import { NotionWriteError } from "../errors.ts";
-import type { CommentTarget, CommentWriter, WrittenComment } from "../review/ports/CommentWriter.ts";
-import { parseInlineSpans } from "./markdown/parseInlineMarkdown.ts";
+import type {
+  CommentTarget,
+  CommentWriter,
+  KnownComments,
+  WrittenComment,
+} from "../review/ports/CommentWriter.ts";
 import type { NotionSession } from "./NotionSession.ts";
 
 /** Attempts of one write whose earlier outcome was unknown (each checked on the page first). */
@@ -32,7 +36,12 @@ export class NotionCommentWriter implements CommentWriter {
     private readonly pauseMs = 500,
   ) {}
 
-  postComment(target: CommentTarget, markdown: string, displayName: string): Promise<WrittenComment> {
+  postComment(
+    target: CommentTarget,
+    markdown: string,
+    displayName: string,
+    known: KnownComments,
+  ): Promise<WrittenComment> {
     const destination =
       target.kind === "page"
         ? { parent: { page_id: target.pageId } }
@@ -49,7 +58,7 @@ export class NotionCommentWriter implements CommentWriter {
           display_name: { type: "custom", custom: { name: displayName } },
         }),
       // A 5xx or a timeout may have committed the comment anyway: look before writing again.
-      () => this.findComment(target, markdown, displayName, startedAt),
+      async () => this.findComment(target, displayName, startedAt, await known()),
     );
   }
 
@@ -62,30 +71,33 @@ export class NotionCommentWriter implements CommentWriter {
 
   async findComment(
     target: CommentTarget,
-    markdown: string,
     displayName: string,
     since: Date,
+    known: ReadonlySet<string>,
   ): Promise<WrittenComment | undefined> {
     const bot = await this.session.botUser();
     const anchor =
       target.kind === "page" ? target.pageId : target.kind === "block" ? target.blockId : target.anchorId;
-    const expected = normalise(
-      parseInlineSpans(markdown)
-        .map((span) => (span.kind === "text" ? span.text : span.expression))
-        .join(""),
-    );
     // Notion stamps comments to the minute: anything from the minute the first attempt started counts.
     const earliest = Math.floor(since.getTime() / 60_000) * 60_000;
-    const comments = await this.session.listComments(anchor);
-    const match = comments.find(
-      (comment) =>
+    // Oldest first: a discussion's first comment in the list is the one that started it.
+    const seen = new Set<string>();
+    for (const comment of await this.session.listComments(anchor)) {
+      const startsDiscussion = !seen.has(comment.discussion_id);
+      seen.add(comment.discussion_id);
+      const placed =
+        target.kind === "reply" ? comment.discussion_id === target.discussionId : startsDiscussion;
+      if (
+        placed &&
         comment.created_by.id === bot.id &&
         comment.display_name?.resolved_name === displayName &&
         Date.parse(comment.created_time) >= earliest &&
-        (target.kind !== "reply" || comment.discussion_id === target.discussionId) &&
-        normalise(comment.rich_text.map((item) => item.plain_text).join("")) === expected,
-    );
-    return match ? { id: match.id, discussionId: match.discussion_id } : undefined;
+        !known.has(comment.id)
+      ) {
+        return { id: comment.id, discussionId: comment.discussion_id };
+      }
+    }
+    return undefined;
   }
 
   /** One write, tried again only after an unknown outcome, within the bounds above. */
@@ -128,10 +140,6 @@ export class NotionCommentWriter implements CommentWriter {
       }
     }
   }
-}
-
-function normalise(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }
 
 function statusOf(error: unknown): number | undefined {

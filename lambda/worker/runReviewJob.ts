@@ -223,7 +223,19 @@ function explainOnPage(job: ReviewJob, reason: string, deps: WorkerDependencies)
 
 async function postAsReviewer(job: ReviewJob, text: string, deps: WorkerDependencies): Promise<void> {
   try {
-    await deps.review.comments.postComment({ kind: "page", pageId: job.pageId }, text, job.promptTitle);
+    // The reviewer's comments the ledger remembers are never taken for this one after an unknown outcome.
+    const known = async () =>
+      new Set(
+        ((await deps.review.ledger?.memory(job.pageId, job.promptId))?.comments ?? []).flatMap(
+          (comment) => comment.posted.commentIds,
+        ),
+      );
+    await deps.review.comments.postComment(
+      { kind: "page", pageId: job.pageId },
+      text,
+      job.promptTitle,
+      known,
+    );
   } catch (error) {
     deps.log.error("Could not post the failure comment", { pageId: job.pageId, error: describeError(error) });
   }

@@ -121,7 +121,12 @@ describe("exactly-once publishing", () => {
     );
     const attemptedAt = new Date();
     // The earlier attempt's post went through; the process died before it could write "posted".
-    await comments.postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer");
+    await comments.postComment(
+      { kind: "block", blockId: idFor("weekend") },
+      "No rollback.",
+      "RFC Reviewer",
+      async () => new Set(),
+    );
     const run = await ledger.startRun({
       runId: "run-x",
       pageId: review.pageId,

@@ -13,7 +13,7 @@ import {
 } from "../../lambda/notion/createNotionClient.ts";
 import { WRITE_ATTEMPTS } from "../../lambda/notion/NotionCommentWriter.ts";
 import { notionAdapters } from "../../lambda/notion/notionAdapters.ts";
-import { ReviewWorld, TOKEN } from "../support/reviewWorld.ts";
+import { ReviewWorld, TOKEN, textOf } from "../support/reviewWorld.ts";
 
 let world: ReviewWorld | undefined;
 afterEach(async () => {
@@ -32,6 +32,9 @@ async function writer(maxRetryWaitMs?: number) {
   return notionAdapters(client, { writePauseMs: 0 }).comments;
 }
 
+/** A writer that knows of no earlier comment on the page. */
+const NONE_KNOWN = async () => new Set<string>();
+
 const requestsTo = (endpoint: string) =>
   world!.emulator.counters.snapshot().endpoints[endpoint]?.requests ?? 0;
 
@@ -41,7 +44,7 @@ describe("one comment write against a failing Notion", () => {
     world!.emulator.faults.script({ endpoint: "POST /v1/comments", status: 429, count: 1_000 });
 
     const failure = await comments
-      .postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer")
+      .postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer", NONE_KNOWN)
       .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(NotionWriteError);
@@ -62,7 +65,7 @@ describe("one comment write against a failing Notion", () => {
     });
 
     const failure = await comments
-      .postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer")
+      .postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer", NONE_KNOWN)
       .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(NotionWriteError);
@@ -74,7 +77,7 @@ describe("one comment write against a failing Notion", () => {
     world!.emulator.faults.script({ endpoint: "POST /v1/comments", status: 503, count: 1_000 });
 
     const failure = await comments
-      .postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer")
+      .postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer", NONE_KNOWN)
       .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(NotionWriteError);
@@ -83,13 +86,62 @@ describe("one comment write against a failing Notion", () => {
     expect(world!.botComments()).toEqual([]);
   });
 
+  it.each([
+    ["a mention", `Ask <mention-user url="user://${idFor("ana")}">Ana</mention-user> about it.`],
+    [
+      "a link, code and an equation",
+      "See [the runbook](https://example.com/runbook), run `make cutover`, $x^2$.",
+    ],
+    ["escapes and emoji", "Keep \\*stars\\* and 5 \\< 6 literal 🚀"],
+  ])(
+    "recognises its own comment holding %s after a 5xx that committed it, and posts it once",
+    async (_what, text) => {
+      const comments = await writer();
+      world!.emulator.faults.script({ endpoint: "POST /v1/comments", status: 503, afterCommit: true });
+
+      const written = await comments.postComment(
+        { kind: "block", blockId: idFor("weekend") },
+        text,
+        "RFC Reviewer",
+        NONE_KNOWN,
+      );
+
+      const posted = world!.botComments();
+      expect(posted).toHaveLength(1);
+      expect(written.id).toBe(posted[0]!.id);
+      expect(requestsTo("POST /v1/comments")).toBe(1);
+    },
+  );
+
+  it("does not take a comment it posted a moment before on the same block for the one it is writing", async () => {
+    const comments = await writer();
+    const first = await comments.postComment(
+      { kind: "block", blockId: idFor("weekend") },
+      "First point.",
+      "RFC Reviewer",
+      NONE_KNOWN,
+    );
+    // The second comment's first attempt fails before Notion writes anything.
+    world!.emulator.faults.script({ endpoint: "POST /v1/comments", status: 503 });
+
+    const second = await comments.postComment(
+      { kind: "block", blockId: idFor("weekend") },
+      "Second point.",
+      "RFC Reviewer",
+      async () => new Set([first.id]),
+    );
+
+    expect(second.id).not.toBe(first.id);
+    expect(world!.botComments().map(textOf)).toEqual(["First point.", "Second point."]);
+  });
+
   it("does not write again blind when the page cannot be checked after an unknown outcome", async () => {
     const comments = await writer();
     world!.emulator.faults.script({ endpoint: "POST /v1/comments", status: 503, afterCommit: true });
     world!.emulator.faults.script({ endpoint: "GET /v1/comments", status: 502, count: 1_000 });
 
     const failure = await comments
-      .postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer")
+      .postComment({ kind: "block", blockId: idFor("weekend") }, "No rollback.", "RFC Reviewer", NONE_KNOWN)
       .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(NotionWriteError);

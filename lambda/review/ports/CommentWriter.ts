@@ -15,25 +15,38 @@ export interface WrittenComment {
   discussionId: string;
 }
 
+/**
+ * The ids of the comments the caller already knows are on the page under this name (posted before, by this
+ * run or an earlier one): never taken for the one being written. Asked only after an unknown outcome.
+ */
+export type KnownComments = () => Promise<ReadonlySet<string>>;
+
 export interface CommentWriter {
   /**
    * Posts a comment as `displayName`. A write whose outcome is unknown (a 5xx, a timeout) is checked
    * against the page before it is tried again, so nothing is posted twice. Throws NotionWriteError when
    * Notion keeps refusing.
    */
-  postComment(target: CommentTarget, markdown: string, displayName: string): Promise<WrittenComment>;
+  postComment(
+    target: CommentTarget,
+    markdown: string,
+    displayName: string,
+    known: KnownComments,
+  ): Promise<WrittenComment>;
 
   /** Replaces the text of one of the integration's own comments. */
   updateComment(commentId: string, markdown: string): Promise<WrittenComment>;
 
   /**
-   * A comment with this text posted as `displayName` at `target` since `since` (to the minute, as Notion
-   * stamps comments): how a retried run learns whether an attempt it cannot account for went through.
+   * The comment an attempt that cannot be accounted for left at `target`, if it went through: recognised by
+   * what Notion keeps verbatim, not by its text (which Notion renders its own way): posted by the
+   * integration as `displayName`, since `since` (to the minute, as Notion stamps comments), starting a
+   * discussion (or in the discussion replied to), and not one of the `known` comments.
    */
   findComment(
     target: CommentTarget,
-    markdown: string,
     displayName: string,
     since: Date,
+    known: ReadonlySet<string>,
   ): Promise<WrittenComment | undefined>;
 }

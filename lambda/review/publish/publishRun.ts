@@ -17,7 +17,7 @@
 import { NotionWriteError } from "../../errors.ts";
 import type { PostedComment, Posting, ReviewComment } from "../model/ReviewComment.ts";
 import type { CommentState, RunRecord } from "../model/RunRecord.ts";
-import type { CommentTarget, CommentWriter, WrittenComment } from "../ports/CommentWriter.ts";
+import type { CommentTarget, CommentWriter, KnownComments, WrittenComment } from "../ports/CommentWriter.ts";
 import type { Ledger } from "../ports/Ledger.ts";
 import { splitCommentText } from "./planPublication.ts";
 
@@ -50,14 +50,17 @@ export async function publishRun(run: RunRecord, context: PublishContext): Promi
       unfinishedRunId: run.runId,
     });
   }
+  // Comments known to be on the page: never taken for one whose outcome is being looked for.
+  const known = new KnownIds(run, context.ledger);
   for (const [index, comment] of run.comments.entries()) {
     const state = run.states[comment.key];
     try {
-      report.posted.push(
+      const published =
         state?.state === "posted"
           ? { ...comment, posted: postingOf(state, run.runId), earlier: true }
-          : await publishOnce(run, comment, state, context, now),
-      );
+          : await publishOnce(run, comment, state, { ...context, known }, now);
+      for (const id of published.posted.commentIds) known.add(id);
+      report.posted.push(published);
     } catch (error) {
       if (!(error instanceof NotionWriteError)) throw error;
       report.failed = { comment, error };
@@ -70,11 +73,43 @@ export async function publishRun(run: RunRecord, context: PublishContext): Promi
   return report;
 }
 
+/**
+ * The ids of the reviewer's comments known to be on the page: this run's (those posted before, and each as
+ * it is posted) and, asked for only after an unknown outcome, those its memory of the page holds.
+ */
+class KnownIds {
+  private readonly ids: Set<string>;
+
+  constructor(
+    private readonly run: RunRecord,
+    private readonly ledger: Ledger | undefined,
+  ) {
+    this.ids = new Set(
+      Object.values(run.states).flatMap((state) => (state.state === "posted" ? state.commentIds : [])),
+    );
+  }
+
+  add(id: string): void {
+    this.ids.add(id);
+  }
+
+  /** For the comment writer: everything known, the memory's comments included. */
+  readonly all: KnownComments = async () => {
+    const memory = await this.ledger?.memory(this.run.pageId, this.run.promptId);
+    return new Set([
+      ...this.ids,
+      ...(memory?.comments ?? []).flatMap((comment) => comment.posted.commentIds),
+    ]);
+  };
+}
+
+type Publishing = PublishContext & { known: KnownIds };
+
 async function publishOnce(
   run: RunRecord,
   comment: ReviewComment,
   state: CommentState | undefined,
-  context: PublishContext,
+  context: Publishing,
   now: () => Date,
 ): Promise<PublishedComment> {
   const { ledger } = context;
@@ -116,15 +151,15 @@ async function findAttempt(
   run: RunRecord,
   comment: ReviewComment,
   attemptedAt: string,
-  context: PublishContext,
+  context: Publishing,
 ): Promise<WrittenComment | undefined> {
   // Editing a summary twice is harmless: it is simply done again.
   if (comment.kind === "summary" && comment.replaces) return undefined;
   return context.comments.findComment(
     targetOf(comment, run.pageId),
-    splitCommentText(comment.text)[0]!,
     context.reviewerName,
     new Date(attemptedAt),
+    await context.known.all(),
   );
 }
 
@@ -139,7 +174,7 @@ function targetOf(comment: ReviewComment, pageId: string): CommentTarget {
 async function write(
   run: RunRecord,
   comment: ReviewComment,
-  context: PublishContext,
+  context: Publishing,
 ): Promise<{ comments: WrittenComment[]; updated?: boolean }> {
   const pieces = splitCommentText(comment.text);
   if (comment.kind === "summary" && comment.replaces && pieces.length === 1) {
@@ -149,19 +184,22 @@ async function write(
     targetOf(comment, run.pageId),
     pieces[0]!,
     context.reviewerName,
+    context.known.all,
   );
+  context.known.add(first.id);
   const written = [first];
   const anchorId =
     comment.kind === "comment" ? comment.blockId! : comment.kind === "reply" ? comment.anchorId! : run.pageId;
   const discussionId = comment.kind === "reply" ? comment.discussionId! : first.discussionId;
   for (const piece of pieces.slice(1)) {
-    written.push(
-      await context.comments.postComment(
-        { kind: "reply", discussionId, anchorId },
-        piece,
-        context.reviewerName,
-      ),
+    const next = await context.comments.postComment(
+      { kind: "reply", discussionId, anchorId },
+      piece,
+      context.reviewerName,
+      context.known.all,
     );
+    context.known.add(next.id);
+    written.push(next);
   }
   return { comments: written };
 }
