@@ -33,6 +33,14 @@ export interface QueuedMessage {
   visibleAt: number;
 }
 
+/** Everything the queue holds, as plain data (for keeping it on disk). */
+export interface FifoQueueState {
+  messages: QueuedMessage[];
+  deadLetters: QueuedMessage[];
+  seen: Array<[string, { at: number; messageId: string; sequenceNumber: string }]>;
+  sequence: string;
+}
+
 export interface SendResult {
   messageId: string;
   sequenceNumber: string;
@@ -45,7 +53,7 @@ export class FifoQueue {
   readonly deadLetters: QueuedMessage[] = [];
   private readonly seen = new Map<string, { at: number; messageId: string; sequenceNumber: string }>();
   private sequence = 0n;
-  private readonly now: () => number;
+  protected readonly now: () => number;
 
   constructor(private readonly options: FifoQueueOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -124,6 +132,36 @@ export class FifoQueue {
     if (!message) return false;
     message.visibleAt = this.now() + timeoutMs;
     return true;
+  }
+
+  /** The queue's contents, to keep (see `restore`). */
+  snapshot(): FifoQueueState {
+    return {
+      messages: this.messages.map((message) => ({ ...message })),
+      deadLetters: this.deadLetters.map((message) => ({ ...message })),
+      seen: [...this.seen],
+      sequence: this.sequence.toString(),
+    };
+  }
+
+  /**
+   * Takes back contents kept by an earlier process. Messages it had in flight are visible again at once:
+   * the process that received them is gone, as a consumer whose visibility timeout ran out.
+   */
+  protected restore(state: FifoQueueState): void {
+    const now = this.now();
+    this.messages.splice(
+      0,
+      this.messages.length,
+      ...state.messages.map(({ receiptHandle: _gone, ...message }) => ({
+        ...message,
+        visibleAt: Math.min(message.visibleAt, now),
+      })),
+    );
+    this.deadLetters.splice(0, this.deadLetters.length, ...state.deadLetters);
+    this.seen.clear();
+    for (const [id, entry] of state.seen) this.seen.set(id, entry);
+    this.sequence = BigInt(state.sequence);
   }
 
   /** Copies of every message waiting or in flight, in order, for inspection. */

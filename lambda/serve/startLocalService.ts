@@ -1,16 +1,18 @@
 /**
- * `margin serve`: the webhook handler and the worker in one process, with an in-memory queue that keeps
- * SQS FIFO's grouping and deduplication. Configured from the environment, like the command line; it works
- * against the emulator (`NOTION_BASE_URL`) and a scripted model server, or against real Notion through a
- * tunnel.
+ * `margin serve`: the webhook handler and the worker in one process, with a queue that keeps SQS FIFO's
+ * grouping and deduplication and lives in a file beside the ledger, so a killed serve resumes its jobs when
+ * it starts again. Configured from the environment, like the command line; it works against the emulator
+ * (`NOTION_BASE_URL`) and a scripted model server, or against real Notion through a tunnel.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { dirname, join, resolve } from "node:path";
 import { readConfig, secretsFor } from "../config/config.ts";
 import { requireSecret } from "../config/secrets.ts";
 import type { Log } from "../observability/Log.ts";
-import { FifoQueue } from "../queue/FifoQueue.ts";
-import { InMemoryReviewQueue } from "../queue/InMemoryReviewQueue.ts";
+import { DurableFifoQueue } from "../queue/DurableFifoQueue.ts";
+import type { FifoQueue } from "../queue/FifoQueue.ts";
+import { LocalReviewQueue } from "../queue/LocalReviewQueue.ts";
 import { type HttpRequest, type HttpResponse, refuse } from "../webhook/HttpExchange.ts";
 import { handleWebhookRequest } from "../webhook/handleWebhookRequest.ts";
 import { MAX_BODY_BYTES } from "../webhook/limits.ts";
@@ -41,9 +43,12 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const cwd = options.cwd ?? process.cwd();
   const secrets = secretsFor(config, options.env, cwd);
   await requireSecret(secrets, "webhookSecret");
-  const fifo = new FifoQueue({ maxReceiveCount: config.MARGIN_MAX_ATTEMPTS });
-  // The webhook's and the worker's own wiring, with the in-memory queue between them.
-  const webhook = await buildWebhookDependencies(config, secrets, new InMemoryReviewQueue(fifo), cwd);
+  // Kept beside the ledger: a serve that is killed picks up, when it starts again, where it stopped.
+  const fifo = new DurableFifoQueue(join(dirname(resolve(cwd, config.MARGIN_LEDGER_FILE)), "queue.json"), {
+    maxReceiveCount: config.MARGIN_MAX_ATTEMPTS,
+  });
+  // The webhook's and the worker's own wiring, with the queue between them.
+  const webhook = await buildWebhookDependencies(config, secrets, new LocalReviewQueue(fifo), cwd);
   const worker = new LocalWorker({
     queue: fifo,
     log: options.log,
@@ -51,40 +56,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     dependencies: await buildWorkerDependencies(config, secrets, options.log, cwd),
   });
 
-  const server: Server = createServer((request, response) => {
-    void respond(request, response).catch((error: unknown) => {
-      options.log.error("The webhook failed", {
-        error: error instanceof Error ? error.message : String(error),
-      });
-      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
-      response.end(JSON.stringify({ error: "Margin could not take the delivery; see its log." }));
-    });
-  });
-  const respond = async (request: IncomingMessage, response: ServerResponse) => {
-    options.log.info(`Delivery ${request.method} ${request.url?.split("?")[0]}`, {
-      bytes: Number(request.headers["content-length"] ?? 0) || undefined,
-    });
-    const read = await toHttpRequest(request);
-    const answer =
-      "refusal" in read
-        ? read.refusal
-        : await handleWebhookRequest(read.request, {
-            ...webhook,
-            revealCandidates: true,
-            log: options.log,
-            correlationId: request.headers["x-correlation-id"]?.toString(),
-          });
-    options.log.info(`Answered ${answer.status}`, answer.status >= 400 ? { error: answer.body.error } : {});
-    response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
-    response.end(JSON.stringify(answer.body));
-    // A review (202) or a reply (200 from /events) may have been queued: the worker looks.
-    if (answer.status < 300) worker.poke();
-  };
+  const server = webhookServer(webhook, worker, options.log);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const address = server.address() as AddressInfo;
+  // Jobs an earlier serve left queued or in flight start now.
+  worker.poke();
   return {
     url: `http://${options.host ?? "127.0.0.1"}:${address.port}`,
     queue: fifo,
@@ -97,6 +76,46 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       });
     },
   };
+}
+
+type WebhookWiring = Awaited<ReturnType<typeof buildWebhookDependencies>>;
+
+/** The HTTP server in front of the webhook's logic; an accepted job wakes the worker. */
+function webhookServer(webhook: WebhookWiring, worker: LocalWorker, log: Log): Server {
+  return createServer((request, response) => {
+    void respond(request, response, webhook, worker, log).catch((error: unknown) => {
+      log.error("The webhook failed", { error: error instanceof Error ? error.message : String(error) });
+      if (!response.headersSent) response.writeHead(500, { "content-type": "application/json" });
+      response.end(JSON.stringify({ error: "Margin could not take the delivery; see its log." }));
+    });
+  });
+}
+
+async function respond(
+  request: IncomingMessage,
+  response: ServerResponse,
+  webhook: WebhookWiring,
+  worker: LocalWorker,
+  log: Log,
+): Promise<void> {
+  log.info(`Delivery ${request.method} ${request.url?.split("?")[0]}`, {
+    bytes: Number(request.headers["content-length"] ?? 0) || undefined,
+  });
+  const read = await toHttpRequest(request);
+  const answer =
+    "refusal" in read
+      ? read.refusal
+      : await handleWebhookRequest(read.request, {
+          ...webhook,
+          revealCandidates: true,
+          log,
+          correlationId: request.headers["x-correlation-id"]?.toString(),
+        });
+  log.info(`Answered ${answer.status}`, answer.status >= 400 ? { error: answer.body.error } : {});
+  response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
+  response.end(JSON.stringify(answer.body));
+  // A review (202) or a reply (200 from /events) may have been queued: the worker looks.
+  if (answer.status < 300) worker.poke();
 }
 
 /**

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { signWebhookPayload } from "@notionhq/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
@@ -28,21 +29,6 @@ async function post(url: string, body: unknown, query = "prompt=RFC%20Reviewer")
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Resolves when the service has logged `count` lines containing `text`. */
-function logged(server: SpawnedServer, text: string, count: number): Promise<void> {
-  return new Promise((resolve) => {
-    let seen = "";
-    const check = (chunk: Buffer) => {
-      seen += chunk;
-      if (seen.split(text).length - 1 >= count) {
-        server.process.stderr!.off("data", check);
-        resolve();
-      }
-    };
-    server.process.stderr!.on("data", check);
-  });
-}
-
 describe("margin serve", () => {
   it("reviews a page once for a delivery Notion sent twice, other pages at the same time, and explains a review that cannot run", async () => {
     world = await ReviewWorld.start({
@@ -59,8 +45,8 @@ describe("margin serve", () => {
     const env = world.env({ MARGIN_WEBHOOK_SECRET: SECRET });
     delete env.ANTHROPIC_API_KEY;
     serve = await spawnServer("bin/margin.js", ["serve", "--port", "0"], env);
-    const twoReviews = logged(serve, "Review posted", 2);
-    const oneFailure = logged(serve, "Review could not run", 1);
+    const twoReviews = serve.logged("Review posted", 2);
+    const oneFailure = serve.logged("Review could not run", 1);
 
     const recorded = loadWebhook("automation-2025-07-recorded");
     const first = await post(serve.url, recorded);
@@ -100,6 +86,52 @@ describe("margin serve", () => {
     expect(world.model.requests).toHaveLength(2);
   }, 30_000);
 
+  it("resumes a review it was posting when it is killed and started again, posting every comment once", async () => {
+    world = await ReviewWorld.start({
+      provider: "openai",
+      docIds: [SECOND_PAGE, "doc-2"],
+      script: [
+        turnFor("openai", [
+          ["comment_on_block", { block: "b2", quote: "slow", severity: "major", comment: "How slow?" }],
+          [
+            "comment_on_block",
+            { block: "b4", quote: "four shards", severity: "major", comment: "Why four?" },
+          ],
+          [
+            "comment_on_block",
+            { block: "b5", quote: "one weekend", severity: "critical", comment: "No rollback." },
+          ],
+          ["finish_review", { summary: "Not ready." }],
+        ]),
+      ],
+    });
+    const env = world.env({ MARGIN_WEBHOOK_SECRET: SECRET });
+    serve = await spawnServer("bin/margin.js", ["serve", "--port", "0"], env);
+    // The second comment is on its way to Notion when serve is killed; it still lands.
+    const second = world.emulator.holds.hold("POST /v1/comments", { skip: 1 });
+
+    const accepted = await post(serve.url, loadWebhook("automation-2026-shape"));
+    await second.reached;
+    serve.process.kill("SIGKILL");
+    await once(serve.process, "exit");
+    await second.release();
+    const beforeTheRestart = world.botComments().length;
+    serve = await spawnServer("bin/margin.js", ["serve", "--port", "0"], env);
+    await serve.logged("Review posted");
+    const retried = await post(serve.url, loadWebhook("automation-2026-shape"));
+
+    expect(accepted.status).toBe(202);
+    expect(beforeTheRestart).toBe(2);
+    expect(world.botComments().map(textOf)).toEqual([
+      "Major: How slow?",
+      "Major: Why four?",
+      "Critical: No rollback.",
+      expect.stringMatching(/^Not ready\./),
+    ]);
+    expect(world.model.requests).toHaveLength(1);
+    expect(retried.body).toMatchObject({ queued: [], duplicate: expect.stringContaining("already taken") });
+  });
+
   it("answers a comment from /events by itself, once the operator has confirmed the token Notion sent", async () => {
     world = await ReviewWorld.start({
       provider: "openai",
@@ -107,8 +139,8 @@ describe("margin serve", () => {
     });
     const env = world.env({ MARGIN_WEBHOOK_SECRET: SECRET });
     serve = await spawnServer("bin/margin.js", ["serve", "--port", "0"], env);
-    const shown = logged(serve, "Notion sent a verification token: secret_from_notion", 1);
-    const replied = logged(serve, "Reply posted", 1);
+    const shown = serve.logged("Notion sent a verification token: secret_from_notion", 1);
+    const replied = serve.logged("Reply posted", 1);
 
     const verification = await fetch(`${serve.url}/events`, {
       method: "POST",

@@ -11,6 +11,8 @@ const root = resolve(import.meta.dirname, "../..");
 export interface SpawnedServer {
   url: string;
   process: ChildProcess;
+  /** Resolves once the server has logged (on stderr, since it started) `count` lines containing `text`. */
+  logged(text: string, count?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,17 @@ export async function spawnServer(
   env?: NodeJS.ProcessEnv,
 ): Promise<SpawnedServer> {
   const { child, finished } = runScript(script, args, env);
+  let stderr = "";
+  const waiting: Array<{ text: string; count: number; resolve: () => void }> = [];
+  const seen = (text: string) => stderr.split(text).length - 1;
+  child.stderr!.on("data", (chunk) => {
+    stderr += chunk;
+    for (const wait of [...waiting]) {
+      if (seen(wait.text) < wait.count) continue;
+      waiting.splice(waiting.indexOf(wait), 1);
+      wait.resolve();
+    }
+  });
   const url = await new Promise<string>((resolveUrl, reject) => {
     let buffered = "";
     child.stdout!.on("data", (chunk) => {
@@ -66,6 +79,10 @@ export async function spawnServer(
   return {
     url,
     process: child,
+    logged: (text, count = 1) =>
+      seen(text) >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => waiting.push({ text, count, resolve })),
     async stop() {
       child.kill("SIGTERM");
       await finished;

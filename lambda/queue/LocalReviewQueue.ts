@@ -1,11 +1,12 @@
 /**
- * The review queue of `margin serve`: the in-memory FIFO queue, with SQS's grouping and deduplication.
+ * The review queue of `margin serve`: its FIFO queue (kept in a file), with SQS's grouping and
+ * deduplication.
  */
 import type { FifoQueue } from "./FifoQueue.ts";
 import { deduplicationIdOf, messageGroupOf, type QueueMessage } from "./ReviewJob.ts";
 import type { ReviewQueue } from "./ReviewQueue.ts";
 
-export class InMemoryReviewQueue implements ReviewQueue {
+export class LocalReviewQueue implements ReviewQueue {
   constructor(readonly queue: FifoQueue) {}
 
   async send(jobs: QueueMessage[]): Promise<void> {
