@@ -59,6 +59,15 @@ export function deduplicationIdOf(message: QueueMessage): string {
   return createHash("sha256").update(`${message.eventId}:${subject}`).digest("hex");
 }
 
+/**
+ * What makes two review jobs the same review: the page, the reviewer and what is asked of it. While one is
+ * waiting on the queue, a delivery asking for the same joins it instead of queueing another.
+ */
+export function sameReviewKeyOf(job: ReviewJob): string {
+  const asked = JSON.stringify(Object.entries(job.overrides ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+  return `waiting:${job.pageId}:${job.promptId}:${createHash("sha256").update(asked).digest("hex").slice(0, 16)}`;
+}
+
 /** Parses a queue message body; throws with the problem when it is not a job Margin knows. */
 export function parseQueueMessage(body: string): QueueMessage {
   let raw: unknown;

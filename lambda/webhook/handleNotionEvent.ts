@@ -144,7 +144,7 @@ async function takeComment(
     new Date(now.getTime() + EVENT_MEMORY_MS),
     deps,
   );
-  if (queued.length === 0) return ignore(event, "This event was already taken.", deps);
+  if (queued.queued.length === 0) return ignore(event, "This event was already taken.", deps);
   deps.log.info("Queued a reply job", { eventId: event.id, type: event.type, pageId, commentId });
   return answer(200, { queued: [{ page: pageId, comment: commentId }] });
 }

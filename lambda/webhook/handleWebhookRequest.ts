@@ -9,7 +9,12 @@ import type { Secrets } from "../config/secrets.ts";
 import type { VerificationCandidates } from "../config/VerificationCandidates.ts";
 import type { PromptDirectory } from "../library/PromptDirectory.ts";
 import type { Log } from "../observability/Log.ts";
-import { type ReviewJob, type SettingOverrides, settingOverridesSchema } from "../queue/ReviewJob.ts";
+import {
+  type ReviewJob,
+  type SettingOverrides,
+  sameReviewKeyOf,
+  settingOverridesSchema,
+} from "../queue/ReviewJob.ts";
 import type { ReviewQueue } from "../queue/ReviewQueue.ts";
 import { parseNotionId } from "../review/model/parseNotionId.ts";
 import type { Ledger } from "../review/ports/Ledger.ts";
@@ -114,26 +119,46 @@ async function handleAutomationDelivery(
     correlationId,
     queuedAt: now.toISOString(),
   }));
-  const queued = await queueOnce(
-    jobs.map((job) => ({ job, claimId: `automation:${job.eventId}:${job.promptId}` })),
+  return queueReviews(jobs, log, reviewers.chosenBy, now, deps);
+}
+
+/** Queues the reviews once each, joining those of the page still waiting, and answers with what became of each. */
+async function queueReviews(
+  jobs: ReviewJob[],
+  log: Record<string, unknown>,
+  chosenBy: string,
+  now: Date,
+  deps: WebhookDependencies,
+): Promise<HttpResponse> {
+  const { queued, joined, taken } = await queueOnce(
+    jobs.map((job) => ({
+      job,
+      claimId: `automation:${job.eventId}:${job.promptId}`,
+      joinKey: sameReviewKeyOf(job),
+    })),
     new Date(now.getTime() + DELIVERY_MEMORY_MS),
     deps,
   );
-  const taken = jobs.filter((job) => !queued.includes(job)).map((job) => job.promptTitle);
+  const titles = (some: ReviewJob[]) => some.map((job) => job.promptTitle);
   if (taken.length > 0)
-    deps.log.info("Skipped reviews this delivery already queued", { ...log, prompts: taken });
-  if (queued.length > 0) {
-    deps.log.info("Queued reviews", {
-      ...log,
-      prompts: queued.map((job) => job.promptTitle),
-      chosenBy: reviewers.chosenBy,
-    });
+    deps.log.info("Skipped reviews this delivery already queued", { ...log, prompts: titles(taken) });
+  if (joined.length > 0) {
+    deps.log.info(
+      "Joined reviews of this page already waiting on the queue: one review covers both deliveries",
+      {
+        ...log,
+        prompts: titles(joined),
+      },
+    );
   }
+  if (queued.length > 0) deps.log.info("Queued reviews", { ...log, prompts: titles(queued), chosenBy });
+  const listed = (some: ReviewJob[]) => some.map((job) => ({ page: job.pageId, prompt: job.promptTitle }));
   return answer(202, {
-    queued: queued.map((job) => ({ page: job.pageId, prompt: job.promptTitle })),
+    queued: listed(queued),
+    ...(joined.length > 0 ? { joined: listed(joined) } : {}),
     ...(taken.length > 0
       ? {
-          duplicate: `This delivery was already taken for ${taken.join(", ")}; ${taken.length === 1 ? "its review is" : "their reviews are"} queued or done.`,
+          duplicate: `This delivery was already taken for ${titles(taken).join(", ")}; ${taken.length === 1 ? "its review is" : "their reviews are"} queued or done.`,
         }
       : {}),
   });

@@ -11,7 +11,7 @@
 import { describeError } from "../observability/describeError.ts";
 import type { Log } from "../observability/Log.ts";
 import { usageFields } from "../observability/usageFields.ts";
-import { deduplicationIdOf, type ReviewJob } from "../queue/ReviewJob.ts";
+import { deduplicationIdOf, type ReviewJob, sameReviewKeyOf } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
 import type { PublishReport } from "../review/publish/publishRun.ts";
 import type { ReviewResult } from "../review/ReviewResult.ts";
@@ -45,6 +45,9 @@ export async function runReviewJob(
       return { kind: "skipped", reason: "This delivery's review was already posted." };
     }
     deps.log.info(resumed ? "Review resumed" : "Review started", fields);
+    // From here the page is read afresh: a delivery that comes now queues a review of its own, while one
+    // that came before this started has joined this review.
+    await deps.review.ledger?.releaseDelivery(sameReviewKeyOf(job));
     await setStatus(deps.status, job.pageId, "Reviewing", deps.log);
     if (!resumed) {
       result = await reviewPage(

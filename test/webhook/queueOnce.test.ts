@@ -42,9 +42,10 @@ describe("queueOnce", () => {
     const again = await queueOnce([claimed("doc")], until, deps);
     const another = await queueOnce([claimed("doc"), claimed("doc-2")], until, deps);
 
-    expect(first).toHaveLength(1);
-    expect(again).toEqual([]);
-    expect(another.map((job) => job.pageId)).toEqual([reviewJob("doc-2").pageId]);
+    expect(first.queued).toHaveLength(1);
+    expect(again.queued).toEqual([]);
+    expect(again.taken.map((job) => job.pageId)).toEqual([reviewJob("doc").pageId]);
+    expect(another.queued.map((job) => job.pageId)).toEqual([reviewJob("doc-2").pageId]);
     expect(sent.map((jobs) => jobs.length)).toEqual([1, 1]);
   });
 

@@ -2,10 +2,19 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
+import { createWebhookHandler } from "../../lambda/handlers/webhookHandler.ts";
 import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
 import { deduplicationIdOf } from "../../lambda/queue/ReviewJob.ts";
 import { DECLINED } from "../../lambda/worker/runReviewJob.ts";
-import { AwsWorld, LEDGER_TABLE, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
+import {
+  AwsWorld,
+  functionUrlEvent,
+  LEDGER_TABLE,
+  lambdaContext,
+  sqsEvent,
+  WEBHOOK_SECRET,
+} from "../support/awsWorld.ts";
+import { loadWebhook } from "../support/fixtures.ts";
 import { ReviewWorld, reviewJob, textOf, turn, turnFor, type WorldOptions } from "../support/reviewWorld.ts";
 
 let review: ReviewWorld | undefined;
@@ -135,6 +144,53 @@ describe("the worker function", () => {
     expect(review.botComments().map(textOf)).toEqual([
       "I could not review this page: the reviewer's prompt cannot be used. Prompt \"RFC Reviewer\" cannot run on anthropic claude-sonnet-5-5: Temperature is 0.3, but Anthropic's API (version 2026-10-21) takes no temperature for any model: clear Temperature.",
     ]);
+  });
+
+  it("covers deliveries that come while a review of the page is still waiting with that one review", async () => {
+    const { review, aws, handler } = await start({
+      script: [
+        turnFor("openai", [["finish_review", { summary: "Reviewed." }]]),
+        turnFor("openai", [["finish_review", { summary: "Reviewed again." }]]),
+      ],
+    });
+    const webhook = createWebhookHandler(aws.env(review), new Logger({ logLevel: "SILENT" }));
+    const automation = loadWebhook("automation-2026-shape") as { source: object; data: object };
+    const deliver = async (eventId: string) => {
+      const answer = await webhook(
+        functionUrlEvent({
+          headers: { authorization: `Bearer ${WEBHOOK_SECRET}` },
+          query: "prompt=RFC%20Reviewer",
+          body: JSON.stringify({
+            source: { ...automation.source, event_id: eventId },
+            data: { ...automation.data, id: review.pageId },
+          }),
+        }),
+      );
+      return JSON.parse(String(answer.body)) as Record<string, unknown>;
+    };
+    const queuedJobs = () =>
+      aws
+        .queued()
+        .map(({ groupId, deduplicationId: _dedup, ...body }) => ({ body, groupId: String(groupId) }));
+
+    const answers = [await deliver("event-1"), await deliver("event-2"), await deliver("event-3")];
+    const waiting = queuedJobs();
+    await handler(sqsEvent(waiting), lambdaContext());
+    const afterTheReview = await deliver("event-4");
+
+    expect(
+      answers.map((answer) => [
+        (answer.queued as unknown[]).length,
+        (answer.joined as unknown[] | undefined)?.length ?? 0,
+      ]),
+    ).toEqual([
+      [1, 0],
+      [0, 1],
+      [0, 1],
+    ]);
+    expect(waiting).toHaveLength(1);
+    expect(review.model.requests).toHaveLength(1);
+    expect((afterTheReview.queued as unknown[]).length).toBe(1);
   });
 
   it("gives up on a page whose memory holds a record Margin cannot read, saying so on the page", async () => {
