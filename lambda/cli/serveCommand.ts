@@ -9,7 +9,7 @@ import * as z from "../schema.ts";
 import { startLocalService } from "../serve/startLocalService.ts";
 import type { CliIo } from "./CliIo.ts";
 
-export const SERVE_USAGE = "margin serve [--port <port>] [--host <host>]";
+export const SERVE_USAGE = "margin serve [--port <port>] [--host <host>] [--retry-delay-ms <ms>]";
 
 const optionsSchema = z.object({
   port: z._default(
@@ -23,12 +23,18 @@ const optionsSchema = z.object({
     8787,
   ),
   host: z._default(z.string(), "127.0.0.1"),
+  /** The pause before a failed job is tried again, times its attempt (the fault suite shortens it). */
+  "retry-delay-ms": z.optional(
+    z.coerce
+      .number("--retry-delay-ms should be a number of milliseconds")
+      .check(z.refine(Number.isSafeInteger, "--retry-delay-ms should be a whole number"), z.minimum(0)),
+  ),
 });
 
 export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: "string" }, host: { type: "string" } },
+    options: { port: { type: "string" }, host: { type: "string" }, "retry-delay-ms": { type: "string" } },
   });
   const options = optionsSchema.safeParse(values);
   if (!options.success)
@@ -37,6 +43,7 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
     env: io.env,
     port: options.data.port,
     host: options.data.host,
+    retryDelayMs: options.data["retry-delay-ms"],
     log: consoleLog(io.stderr),
   });
   io.stdout(`listening on ${service.url}\n`);
