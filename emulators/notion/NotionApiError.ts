@@ -16,6 +16,7 @@ export type NotionErrorCode =
   | "internal_server_error"
   | "bad_gateway"
   | "service_unavailable"
+  | "service_overload"
   | "gateway_timeout";
 
 export class NotionApiError extends Error {

@@ -1,7 +1,8 @@
 /**
  * The Notion emulator: an HTTP server on 127.0.0.1 that answers like the Notion API (version 2025-09-03)
  * for every endpoint Margin uses, with Notion's response shapes, validation, errors, pagination, rate
- * limiting, latency and fault injection. `@notionhq/client` works against it unchanged via `baseUrl`.
+ * limits (per-connection and per-workspace windows as documented, or the older token bucket; see RateLimits),
+ * latency and fault injection. `@notionhq/client` works against it unchanged via `baseUrl`.
  */
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -19,9 +20,9 @@ import { usersApi } from "./api/usersApi.ts";
 import { EmulatorControl } from "./control/EmulatorControl.ts";
 import { FaultPlan, type InjectedFault } from "./control/FaultPlan.ts";
 import { RequestHolds } from "./control/RequestHolds.ts";
+import { type RateLimitReason, RateLimits, type WindowSettings } from "./http/RateLimits.ts";
 import { RequestCounters } from "./http/RequestCounters.ts";
 import { type ApiRequest, type ApiResponse, Router } from "./http/Router.ts";
-import { TokenBucket } from "./http/TokenBucket.ts";
 import type { Json } from "./model/Json.ts";
 import { type Seed, seedWorkspace } from "./model/seedWorkspace.ts";
 import type { Workspace } from "./model/Workspace.ts";
@@ -41,8 +42,8 @@ const NOTION_VERSIONS = [
   "2026-03-11",
 ];
 
-export interface EmulatorSettings {
-  /** Requests per second before 429s (token bucket); undefined = unlimited. */
+export interface EmulatorSettings extends WindowSettings {
+  /** Requests per second before 429s (token bucket, the older model of Notion's limit); undefined = unlimited. */
   rps: number | undefined;
   /** Bucket size: requests that may arrive at once. */
   burst: number;
@@ -63,9 +64,20 @@ export interface NotionEmulatorOptions extends Partial<EmulatorSettings> {
   token?: string;
   /** The integration's bot user (id or seed name); default: the first bot in the seed. */
   botUser?: string;
-  /** Clock for timestamps. */
+  /**
+   * Clock for timestamps and for the rate limits' windows and bucket, so a test that moves it sees windows
+   * reset without waiting. Default: the wall clock for timestamps, `performance.now()` for the limits.
+   */
   clock?: () => Date;
 }
+
+/** The settings that, when changed, start the window limits afresh. */
+const WINDOW_SETTINGS: Array<keyof WindowSettings> = [
+  "requestsPerMinute",
+  "workspaceRequestsPerMinute",
+  "windowSeconds",
+  "workspaceExtraRetrySeconds",
+];
 
 const notionRouter = new Router<EmulatorContext>([
   ...usersApi,
@@ -90,7 +102,7 @@ export class NotionEmulator {
   readonly holds = new RequestHolds();
   readonly control: EmulatorControl;
   private current: Workspace;
-  private bucket: TokenBucket | undefined;
+  private readonly limits: RateLimits;
   private currentSettings: EmulatorSettings;
   private server: LoopbackServer | undefined;
 
@@ -102,9 +114,16 @@ export class NotionEmulator {
       latencyMs: options.latencyMs ?? 0,
       failRate: options.failRate ?? 0,
       randomSeed: options.randomSeed ?? 1,
+      requestsPerMinute: options.requestsPerMinute,
+      workspaceRequestsPerMinute: options.workspaceRequestsPerMinute,
+      windowSeconds: options.windowSeconds ?? 60,
+      workspaceExtraRetrySeconds: options.workspaceExtraRetrySeconds ?? 0,
     };
     this.faults = new FaultPlan(this.currentSettings.failRate, this.currentSettings.randomSeed);
-    this.bucket = this.makeBucket();
+    const clock = options.clock;
+    this.limits = new RateLimits(clock ? () => clock().getTime() : () => performance.now());
+    this.limits.setBucket(this.currentSettings.rps, this.currentSettings.burst);
+    this.limits.setWindows(this.currentSettings);
     this.control = new EmulatorControl(() => this.current);
   }
 
@@ -148,13 +167,16 @@ export class NotionEmulator {
     }
     this.faults.failRate = this.currentSettings.failRate;
     if (update.randomSeed !== undefined) this.faults.reseed(update.randomSeed);
-    this.bucket = this.makeBucket();
+    this.limits.setBucket(this.currentSettings.rps, this.currentSettings.burst);
+    if (WINDOW_SETTINGS.some((key) => key in update)) this.limits.setWindows(this.currentSettings);
   }
 
-  /** Back to the seed: state, counters and scripted faults. */
+  /** Back to the seed: state, counters, scripted faults, and the rate limits' windows and bucket. */
   reset(): void {
     this.current = this.buildWorkspace();
     this.counters.reset();
+    this.limits.setBucket(this.currentSettings.rps, this.currentSettings.burst);
+    this.limits.setWindows(this.currentSettings);
     this.faults.clearScripted();
     this.holds.releaseAll();
   }
@@ -170,11 +192,6 @@ export class NotionEmulator {
       botUserId: this.options.botUser,
       clock: this.options.clock,
     });
-  }
-
-  private makeBucket(): TokenBucket | undefined {
-    const { rps, burst } = this.currentSettings;
-    return rps ? new TokenBucket(rps, burst) : undefined;
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -197,9 +214,9 @@ export class NotionEmulator {
       if (this.currentSettings.latencyMs > 0) await sleep(this.currentSettings.latencyMs);
       answered = await this.holds.pass(endpoint);
       if (match.kind !== "found") throw NotionApiError.invalidUrl();
-      this.checkAuth(request);
+      const token = this.checkAuth(request);
       this.checkVersion(request);
-      this.checkRateLimit(endpoint);
+      this.checkRateLimit(endpoint, token);
       const fault = this.faults.next(endpoint);
       if (fault && !fault.afterCommit) throw this.injected(endpoint, fault);
       const result = await match.route.handler(apiRequest(request, url, match.params, raw), {
@@ -253,12 +270,14 @@ export class NotionEmulator {
     }
   }
 
-  private checkAuth(request: IncomingMessage): void {
+  /** The bearer token: it names the connection whose budget the request spends. */
+  private checkAuth(request: IncomingMessage): string {
     const header = request.headers.authorization ?? "";
     const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
     if (!token || (this.options.token !== undefined && token !== this.options.token)) {
       throw new NotionApiError(401, "unauthorized", "API token is invalid.");
     }
+    return token;
   }
 
   private checkVersion(request: IncomingMessage): void {
@@ -278,11 +297,11 @@ export class NotionEmulator {
     }
   }
 
-  private checkRateLimit(endpoint: string): void {
-    const verdict = this.bucket?.take();
-    if (verdict && !verdict.ok) {
-      this.counters.rateLimited(endpoint);
-      throw rateLimited(Math.max(1, Math.ceil(verdict.waitMs / 1000)));
+  private checkRateLimit(endpoint: string, token: string): void {
+    const verdict = this.limits.admit(token);
+    if (!verdict.ok) {
+      this.counters.rateLimited(endpoint, verdict.reason);
+      throw rateLimited(verdict.retryAfterSeconds, verdict.reason);
     }
   }
 
@@ -290,7 +309,16 @@ export class NotionEmulator {
     this.counters.injectedFailure(endpoint);
     switch (status) {
       case 429:
-        return rateLimited(retryAfterSeconds);
+        // A scripted 429 stands for the limit a client most often meets: its connection's.
+        return rateLimited(retryAfterSeconds, "connection_rate_limit");
+      case 529:
+        // Notion's overload answer; clients are to treat it like a 429, Retry-After included.
+        return new NotionApiError(
+          529,
+          "service_overload",
+          "Notion is experiencing high load. Please try again later.",
+          { "retry-after": String(retryAfterSeconds) },
+        );
       case 502:
         return new NotionApiError(502, "bad_gateway", "Bad Gateway");
       case 503:
@@ -314,8 +342,8 @@ export function startNotionEmulator(options: NotionEmulatorOptions = {}): Promis
   return NotionEmulator.start(options);
 }
 
-function rateLimited(seconds: number): NotionApiError {
-  return new NotionApiError(
+function rateLimited(seconds: number, reason: RateLimitReason): NotionApiError {
+  const error = new NotionApiError(
     429,
     "rate_limited",
     "You have been rate limited. Please try again in a few minutes.",
@@ -323,6 +351,8 @@ function rateLimited(seconds: number): NotionApiError {
       "retry-after": String(seconds),
     },
   );
+  error.additionalData = { rate_limit_reason: reason };
+  return error;
 }
 
 function normalise(result: Json | ApiResponse): {

@@ -1,9 +1,16 @@
 /**
  * `npm run emulator -- --port <p> --seed <file.json> [--token <t>] [--rps <n>] [--burst <n>]
- *  [--latency-ms <n>] [--fail-rate <f>] [--random-seed <n>] [--bot-user <id>]`
+ *  [--requests-per-minute <n>] [--workspace-requests-per-minute <n>] [--window-seconds <n>]
+ *  [--workspace-extra-retry-seconds <n>] [--latency-ms <n>] [--fail-rate <f>] [--random-seed <n>]
+ *  [--bot-user <id>]`
  *
  * Starts the Notion emulator, prints one line `listening on http://127.0.0.1:<port>` when ready, and serves
  * until killed.
+ *
+ * Rate limits: `--requests-per-minute` is Notion's documented per-connection budget per window (each bearer
+ * token its own), `--workspace-requests-per-minute` the budget all tokens share; `--window-seconds` (default
+ * 60) shortens the window to run time-scaled. `--rps`/`--burst` is the older token-bucket model; when both
+ * kinds are given, both apply.
  */
 import * as z from "zod";
 import { parseFlags, readJsonFile, runIfMain, serveUntilStopped } from "../shared/commandLine.ts";
@@ -16,6 +23,10 @@ const flagsSchema = z.strictObject({
   token: z.string().min(1).optional(),
   rps: z.coerce.number().positive().optional(),
   burst: z.coerce.number().int().positive().optional(),
+  "requests-per-minute": z.coerce.number().int().positive().optional(),
+  "workspace-requests-per-minute": z.coerce.number().int().positive().optional(),
+  "window-seconds": z.coerce.number().positive().optional(),
+  "workspace-extra-retry-seconds": z.coerce.number().int().min(0).optional(),
   "latency-ms": z.coerce.number().min(0).optional(),
   "fail-rate": z.coerce.number().min(0).max(1).optional(),
   "random-seed": z.coerce.number().int().optional(),
@@ -35,6 +46,10 @@ export async function main(argv: string[]): Promise<number | undefined> {
       token: flags.token,
       rps: flags.rps,
       burst: flags.burst,
+      requestsPerMinute: flags["requests-per-minute"],
+      workspaceRequestsPerMinute: flags["workspace-requests-per-minute"],
+      windowSeconds: flags["window-seconds"],
+      workspaceExtraRetrySeconds: flags["workspace-extra-retry-seconds"],
       latencyMs: flags["latency-ms"],
       failRate: flags["fail-rate"],
       randomSeed: flags["random-seed"],

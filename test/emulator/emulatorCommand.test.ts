@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { APIResponseError } from "@notionhq/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { emulatorClient } from "../support/notionClient.ts";
@@ -73,6 +74,51 @@ describe("npm run emulator", () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/seed pages\[0\] \(id "doc"\).*not in the seed/);
+  });
+
+  it("takes Notion's window rate limits from --requests-per-minute, --workspace-requests-per-minute and --window-seconds", async () => {
+    server = await spawnServer("emulators/notion/main.ts", [
+      "--seed",
+      seedFile(seed),
+      "--requests-per-minute",
+      "2",
+      "--workspace-requests-per-minute",
+      "100",
+      "--window-seconds",
+      "60",
+    ]);
+    const notion = emulatorClient(server.url, { retry: false });
+
+    await notion.users.me({});
+    await notion.users.me({});
+    const over = (await notion.users.me({}).catch((error: unknown) => error)) as APIResponseError;
+    const settings = (await fetch(`${server.url}/__emulator/settings`, { method: "PATCH", body: "{}" }).then(
+      (response) => response.json(),
+    )) as Record<string, unknown>;
+
+    expect(over).toMatchObject({
+      status: 429,
+      code: "rate_limited",
+      additional_data: { rate_limit_reason: "connection_rate_limit" },
+    });
+    // The window started with the first request: the wait is what is left of its 60 s.
+    const retryAfter = Number((over.headers as Headers).get("retry-after"));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(settings).toMatchObject({
+      requestsPerMinute: 2,
+      workspaceRequestsPerMinute: 100,
+      windowSeconds: 60,
+    });
+  });
+
+  it("refuses a window of no length", async () => {
+    const { finished } = runScript("emulators/notion/main.ts", ["--window-seconds", "0"]);
+
+    const result = await finished;
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--window-seconds/);
   });
 
   it("rejects an unknown flag with a clear message", async () => {

@@ -20,6 +20,11 @@ const settingsSchema = z.strictObject({
   latency_ms: z.number().min(0).optional(),
   fail_rate: z.number().min(0).max(1).optional(),
   random_seed: z.number().int().optional(),
+  // Window mode (Notion's documented limits); null turns a limit off.
+  requests_per_minute: z.number().int().positive().nullable().optional(),
+  workspace_requests_per_minute: z.number().int().positive().nullable().optional(),
+  window_seconds: z.number().positive().optional(),
+  workspace_extra_retry_seconds: z.number().int().min(0).optional(),
 });
 
 const faultSchema = z.strictObject({
@@ -85,6 +90,13 @@ export const controlApi = [
     if (settings.latency_ms !== undefined) update.latencyMs = settings.latency_ms;
     if (settings.fail_rate !== undefined) update.failRate = settings.fail_rate;
     if (settings.random_seed !== undefined) update.randomSeed = settings.random_seed;
+    if (settings.requests_per_minute !== undefined)
+      update.requestsPerMinute = settings.requests_per_minute ?? undefined;
+    if (settings.workspace_requests_per_minute !== undefined)
+      update.workspaceRequestsPerMinute = settings.workspace_requests_per_minute ?? undefined;
+    if (settings.window_seconds !== undefined) update.windowSeconds = settings.window_seconds;
+    if (settings.workspace_extra_retry_seconds !== undefined)
+      update.workspaceExtraRetrySeconds = settings.workspace_extra_retry_seconds;
     emulator.configure(update);
     return emulator.settings();
   }),

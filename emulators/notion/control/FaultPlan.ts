@@ -15,7 +15,7 @@ export interface ScriptedFault {
   skip?: number;
   /** Fail after the write was applied, as a 503 on a write that committed anyway. */
   afterCommit?: boolean;
-  /** A 429's Retry-After, in seconds (default 1). */
+  /** The Retry-After of a 429 or a 529, in seconds (default 1). */
   retryAfterSeconds?: number;
 }
 

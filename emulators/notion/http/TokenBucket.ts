@@ -1,6 +1,7 @@
 /**
- * A token bucket: `rate` tokens per second, holding at most `burst`. Notion's rate limit behaves like one
- * (an average of about three requests per second, with bursts).
+ * A token bucket: `rate` tokens per second, holding at most `burst`. Older versions of Notion's
+ * request-limits page described the limit this way (an average of about three requests per second, with
+ * bursts); the current page describes a budget per window (see WindowLimit). Both stay available.
  */
 export class TokenBucket {
   private tokens: number;
