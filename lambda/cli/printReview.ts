@@ -59,6 +59,7 @@ export function reviewAsJson(result: ReviewResult): Record<string, unknown> {
     })),
     usage: usageFields(result.settings.model, result.usage),
     roundTrips: result.roundTrips,
+    parts: result.parts ?? 1,
     renderedTokens: result.renderedTokens ?? null,
   };
 }
@@ -106,6 +107,8 @@ export function reviewAsText(result: ReviewResult): string {
     );
     for (const comment of result.publish.notAttempted) lines.push(`  Not attempted: ${describe(comment)}`);
   }
+  if ((result.parts ?? 1) > 1)
+    lines.push("", `Reviewed in ${result.parts} parts: the page is longer than MARGIN_MAX_DOCUMENT_TOKENS.`);
   lines.push(
     "",
     `${result.roundTrips} model round trip${result.roundTrips === 1 ? "" : "s"} · ${describeUsage(result.usage, result.settings.model)}`,

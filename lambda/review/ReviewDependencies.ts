@@ -57,6 +57,11 @@ export interface ReviewDependencies {
   fullScanAfterHours?: number;
   /** The reference pages' token budget (estimated); 0 leaves them out. */
   referenceTokens?: number;
+  /**
+   * The most tokens of rendered document one pass of the model reads (by `countTokens`, else estimated);
+   * a longer page is reviewed in parts (default `DEFAULT_MAX_DOCUMENT_TOKENS`).
+   */
+  maxDocumentTokens?: number;
   /** Counts tokens of the rendering, for reports (optional: it loads a tokenizer). */
   countTokens?: (text: string) => number;
   onProgress?: (event: ProgressEvent) => void;

@@ -60,7 +60,13 @@ export interface ReviewResult {
   publish?: PublishReport;
   /** The reviewer's earlier run on the page, partly posted, which was completed before this review. */
   earlierRun?: EarlierRun;
+  /** Usage and round trips of every pass of the model, the summary's included. */
   usage: TokenUsage;
   roundTrips: number;
   renderedTokens?: number;
+  /**
+   * A page review: the parts the page was reviewed in, 1 when the model read it whole (more when it was
+   * longer than MARGIN_MAX_DOCUMENT_TOKENS). Absent for a reply.
+   */
+  parts?: number;
 }

@@ -1,34 +1,49 @@
 /**
  * A review of a page, end to end: prepare (the reviewer, the page as it is and as the reviewer remembers
  * it, the rendering), ask the model, plan what goes where, and post it. A review is posted only when the
- * model finished it through its tools; a dry run stops before posting. No AWS and no provider SDK in here:
+ * model finished it through its tools; a dry run stops before posting. A page longer than the model's
+ * budget for one pass is asked about in parts, with one summary (`askModelInParts`). No AWS and no provider SDK in here:
  * Notion, the model and the ledger come in through the core's ports, so the command line, the local server
  * and the worker all run this same function.
  */
 
 import { askModel, NOTHING_SPENT, unfinishedOutcome } from "./agent/askModel.ts";
+import { askModelInParts } from "./agent/askModelInParts.ts";
 import { redactSecrets } from "./agent/neutraliseModelText.ts";
 import type { ReviewDocument } from "./model/ReviewDocument.ts";
 import type { PageMemory } from "./model/RunRecord.ts";
 import { type PreparedReview, prepareReview, resultOf } from "./prepareReview.ts";
-import { type PublicationPlan, planPublication } from "./publish/planPublication.ts";
+import { type PlanInput, type PublicationPlan, planPublication } from "./publish/planPublication.ts";
 import { postPlan } from "./publish/postPlan.ts";
 import type { ReviewDependencies } from "./ReviewDependencies.ts";
 import type { ReviewRequest, ReviewResult } from "./ReviewResult.ts";
 import { blockExcerpt, describeReference } from "./render/describeReference.ts";
+import { estimateTokens } from "./render/estimateTokens.ts";
+import { DEFAULT_MAX_DOCUMENT_TOKENS, splitDocument } from "./render/splitDocument.ts";
 
 export async function reviewPage(request: ReviewRequest, deps: ReviewDependencies): Promise<ReviewResult> {
   const prepared = await prepareReview(request, deps);
-  const answer = await askModel(prepared, { kind: "review" }, deps);
-  const base = { ...resultOf(prepared), rejected: answer.actions.rejected };
-  if (answer.kind === "too_large") return { ...base, ...NOTHING_SPENT, outcome: answer.outcome };
+  const split = splitDocument(prepared.rendered, {
+    maxTokens: deps.maxDocumentTokens ?? DEFAULT_MAX_DOCUMENT_TOKENS,
+    count: deps.countTokens ?? estimateTokens,
+    tokens: prepared.renderedTokens,
+  });
+  const inParts = split.parts.length > 1;
+  const answer = inParts
+    ? await askModelInParts(prepared, split, deps)
+    : await askModel(prepared, { kind: "review" }, deps);
+  const base = { ...resultOf(prepared), parts: split.parts.length, rejected: answer.actions.rejected };
+  if (answer.kind === "too_large")
+    return { ...base, ...(answer.spent ?? NOTHING_SPENT), outcome: answer.outcome };
   const { agent, actions } = answer;
   const ended = { ...base, usage: agent.usage, roundTrips: agent.roundTrips };
   // A review is published only when the model finished it through the tools.
   if (agent.ending.kind !== "finished" || actions.summary === undefined) {
     return { ...ended, outcome: unfinishedOutcome(agent.ending, agent.roundTrips, prepared.secrets) };
   }
-  const plan = planReview(prepared, actions.findings, actions.replies, actions.summary);
+  const parts = inParts ? split.parts.map((part) => part.label) : undefined;
+  const { findings, replies, summary } = actions;
+  const plan = planReview(prepared, { findings, replies, summary, parts });
   if (request.dryRun) return { ...ended, plan, outcome: { kind: "dry_run" } };
   const publish = await postPlan(prepared, plan, "review", deps);
   return { ...ended, plan, publish, outcome: { kind: "reviewed" } };
@@ -36,9 +51,7 @@ export async function reviewPage(request: ReviewRequest, deps: ReviewDependencie
 
 function planReview(
   prepared: PreparedReview,
-  findings: Parameters<typeof planPublication>[0]["findings"],
-  replies: Parameters<typeof planPublication>[0]["replies"],
-  summary: string,
+  decided: Pick<PlanInput, "findings" | "replies" | "parts"> & { summary: string },
 ): PublicationPlan {
   const { rendered, secrets, settings } = prepared;
   // The document's own words go into what is posted: they are redacted as the model's input was.
@@ -48,9 +61,11 @@ function planReview(
   };
   return planPublication({
     describeRef,
-    findings,
-    replies,
-    summary,
+    findings: decided.findings,
+    replies: decided.replies,
+    summary: decided.summary,
+    // Headings are the document's words: redacted like the rest of it.
+    parts: decided.parts?.map((label) => redactSecrets(label, secrets)),
     settings,
     excerpt: (blockId) => redactSecrets(blockExcerpt(rendered, blockId), secrets),
     blockText: (blockId) => rendered.blocks.get(rendered.blockRefs.get(blockId) ?? "")?.plainText ?? "",

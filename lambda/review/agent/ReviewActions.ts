@@ -9,6 +9,7 @@
 import * as z from "../../schema.ts";
 import type { Finding, ReplyDraft } from "../model/ReviewComment.ts";
 import { type DocumentBlock, flattenBlocks } from "../model/ReviewDocument.ts";
+import { meetsMinimum, type Severity } from "../model/severity.ts";
 import type { ToolCall } from "../ports/LlmProvider.ts";
 import { MAX_SUMMARY_CHARACTERS } from "../publish/planPublication.ts";
 import { isFresh, type ReviewHistory } from "../read/ReviewHistory.ts";
@@ -43,6 +44,18 @@ export interface ReviewActionOptions {
   reReview?: "changed" | "full";
   /** Secret values to redact from whatever the model wrote. */
   secrets?: readonly string[];
+  /**
+   * A review in parts: the page's limit on comments posted on blocks (those at or above the minimum
+   * severity), enforced as the calls come, since no pass sees what the others will raise.
+   */
+  commentLimit?: { max: number; minimumSeverity: Severity };
+}
+
+/** A review in parts: the blocks and discussions one pass shows, and what to call it in messages. */
+export interface PassScope {
+  name: string;
+  blockRefs: ReadonlySet<string>;
+  threadRefs: ReadonlySet<string>;
 }
 
 export class ReviewActions {
@@ -51,12 +64,30 @@ export class ReviewActions {
   readonly rejected: RejectedCall[] = [];
   summary: string | undefined;
   private readonly order: Map<string, number>;
+  private scope: PassScope | undefined;
 
   constructor(
     private readonly rendered: RenderedDocument,
     private readonly options: ReviewActionOptions,
   ) {
     this.order = new Map([...rendered.blocks.keys()].map((ref, index) => [ref, index]));
+  }
+
+  /**
+   * A review in parts: the next pass shows only `scope`, and ends with a summary of its own. What earlier
+   * passes raised stays, so the page's limits and the checks against repeating hold across passes.
+   */
+  beginPass(scope: PassScope): void {
+    this.scope = scope;
+    this.summary = undefined;
+  }
+
+  /** Comments on blocks the page's limit still allows (with no limit set, none is counted). */
+  commentsLeft(): number {
+    const limit = this.options.commentLimit;
+    if (!limit) return Number.POSITIVE_INFINITY;
+    const counted = this.findings.filter((finding) => meetsMinimum(finding.severity, limit.minimumSeverity));
+    return Math.max(0, limit.max - counted.length);
   }
 
   handle(call: ToolCall): ToolOutcome {
@@ -108,6 +139,10 @@ export class ReviewActions {
       return refuse(
         `${ref} is not a block of this document; use a reference shown at the start of a line, such as b3.`,
       );
+    if (this.scope && !this.scope.blockRefs.has(ref.trim()))
+      return refuse(
+        `${ref} is not shown in ${this.scope.name}; comment only on blocks shown there, and put anything else in the summary.`,
+      );
     // The model read the block with secrets redacted, so its quote is matched against that text.
     const quotable = redactSecrets(quotableText(block), this.options.secrets ?? []);
     if (quotable.trim()) {
@@ -123,26 +158,19 @@ export class ReviewActions {
         `The comment on ${ref} has ${comment.length} characters; keep it to one point in under ${MAX_COMMENT_CHARACTERS}.`,
       );
     }
-    const history = this.options.history;
-    if (history && !isFresh(history, block.id)) {
-      if (this.options.reReview !== "full") {
-        return refuse(
-          `${ref} has not changed since your last review; in this re-review, comment only on blocks marked (changed) or (new), and put anything else in the summary.`,
-        );
-      }
-      const before = history.earlier.get(block.id) ?? [];
-      if (before.length > 0) {
-        const state = before.some((earlier) => earlier.open) ? "it is still open" : "someone resolved it";
-        return refuse(
-          `You raised a point on ${ref} before and ${state}; the block has not changed since, so do not raise it again.`,
-        );
-      }
-    }
+    const repeated = this.repeatsEarlierReview(ref, block.id);
+    if (repeated) return repeated;
     const text = this.safe(comment).trim();
     if (
       this.findings.some((other) => other.blockId === block.id && normalise(other.point) === normalise(text))
     ) {
       return refuse(`You already made this comment on ${ref}.`);
+    }
+    const limit = this.options.commentLimit;
+    if (limit && meetsMinimum(severity, limit.minimumSeverity) && this.commentsLeft() === 0) {
+      return refuse(
+        `Not recorded: the page's limit of ${limit.max} comment${limit.max === 1 ? "" : "s"} on blocks is used up by the comments made so far in this review. Put this point in the summary instead.`,
+      );
     }
     const key = ref.trim();
     this.findings.push({
@@ -156,6 +184,26 @@ export class ReviewActions {
     return { ok: true, message: `Comment on ${key} recorded.` };
   }
 
+  /** On a re-review, a comment on a block that has not changed: refused, with why. */
+  private repeatsEarlierReview(ref: string, blockId: string): ToolOutcome | undefined {
+    const history = this.options.history;
+    if (history && !isFresh(history, blockId)) {
+      if (this.options.reReview !== "full") {
+        return refuse(
+          `${ref} has not changed since your last review; in this re-review, comment only on blocks marked (changed) or (new), and put anything else in the summary.`,
+        );
+      }
+      const before = history.earlier.get(blockId) ?? [];
+      if (before.length > 0) {
+        const state = before.some((earlier) => earlier.open) ? "it is still open" : "someone resolved it";
+        return refuse(
+          `You raised a point on ${ref} before and ${state}; the block has not changed since, so do not raise it again.`,
+        );
+      }
+    }
+    return undefined;
+  }
+
   private replyInThread(raw: unknown): ToolOutcome {
     if (!this.options.repliesAllowed)
       return refuse("Replies in discussions are turned off for this reviewer.");
@@ -164,6 +212,8 @@ export class ReviewActions {
     const ref = args.value.thread.trim();
     const thread = this.rendered.threads.get(ref);
     if (!thread) return refuse(`${ref} is not a discussion of this document; use a reference such as t2.`);
+    if (this.scope && !this.scope.threadRefs.has(ref))
+      return refuse(`${ref} is not shown in ${this.scope.name}; reply only in discussions shown there.`);
     if (this.options.onlyThread && this.options.onlyThread !== thread.discussionId) {
       return refuse(
         `Only a reply in ${this.rendered.threadRefs.get(this.options.onlyThread)} is allowed in this conversation.`,

@@ -4,12 +4,12 @@
  * not asked when its input would not fit.
  */
 
-import { type ModelCapabilities, NO_USAGE } from "../ports/LlmProvider.ts";
+import { type ModelCapabilities, NO_USAGE, type TokenUsage } from "../ports/LlmProvider.ts";
 import type { PreparedReview } from "../prepareReview.ts";
 import type { ReviewSettings } from "../prompt/reviewSettings.ts";
 import type { ProgressEvent, ReviewDependencies } from "../ReviewDependencies.ts";
 import type { ReviewOutcome } from "../ReviewResult.ts";
-import { buildReviewInput, type ReviewInput } from "../render/buildReviewInput.ts";
+import { buildReviewInput, type ReviewInput, type ReviewInputOptions } from "../render/buildReviewInput.ts";
 import { estimateTokens } from "../render/estimateTokens.ts";
 import type { RenderedDocument } from "../render/renderDocument.ts";
 import { neutraliseModelText, redactSecrets } from "./neutraliseModelText.ts";
@@ -32,7 +32,13 @@ const REPLY_TURNS = 2;
 export type Task = { kind: "review" } | { kind: "reply"; threadRef: string; discussionId: string };
 
 export type ModelAnswer =
-  | { kind: "too_large"; outcome: Extract<ReviewOutcome, { kind: "too_large" }>; actions: ReviewActions }
+  | {
+      kind: "too_large";
+      outcome: Extract<ReviewOutcome, { kind: "too_large" }>;
+      actions: ReviewActions;
+      /** A review in parts whose last pass would not fit: what the passes before it cost. */
+      spent?: { usage: TokenUsage; roundTrips: number };
+    }
   | { kind: "answered"; agent: AgentResult; actions: ReviewActions };
 
 export async function askModel(
@@ -44,16 +50,7 @@ export async function askModel(
   const progress = deps.onProgress ?? (() => {});
   const reply = task.kind === "reply" ? task : undefined;
   const input = redactInput(
-    buildReviewInput({
-      reviewerName: prompt.title,
-      instructions: prompt.instructions,
-      settings,
-      rendered,
-      pageTitle: document.page.title,
-      history,
-      replyTo: reply?.threadRef,
-      references: prepared.references,
-    }),
+    buildReviewInput({ ...reviewInputOf(prepared), replyTo: reply?.threadRef }),
     secrets,
   );
   const tools = reviewToolSpecs(
@@ -133,7 +130,7 @@ export const NOTHING_SPENT = { usage: NO_USAGE, roundTrips: 0 };
  * the capability table does not know the window (a compatible server's model); where neither knows it, the
  * review goes on with a warning.
  */
-function fitContext(
+export function fitContext(
   input: ReviewInput,
   tools: ReturnType<typeof reviewToolSpecs>,
   capabilities: ModelCapabilities,
@@ -156,8 +153,8 @@ function fitContext(
   }
   if (needed <= contextTokens) return { maxOutputTokens: Math.min(wanted, contextTokens - estimatedTokens) };
   const advice = deps.compatibleServer
-    ? `Give the model a context of at least ${needed.toLocaleString("en-US")} tokens (for Ollama: OLLAMA_CONTEXT_LENGTH=${powerOfTwoAtLeast(needed)} ollama serve) and set MARGIN_CONTEXT_TOKENS to match, or lower MARGIN_REFERENCE_TOKENS to send fewer reference pages.`
-    : "Choose a model with a larger context window, or lower MARGIN_REFERENCE_TOKENS to send fewer reference pages.";
+    ? `Give the model a context of at least ${needed.toLocaleString("en-US")} tokens (for Ollama: OLLAMA_CONTEXT_LENGTH=${powerOfTwoAtLeast(needed)} ollama serve) and set MARGIN_CONTEXT_TOKENS to match, or lower MARGIN_REFERENCE_TOKENS to send fewer reference pages, or MARGIN_MAX_DOCUMENT_TOKENS to review the page in smaller parts.`
+    : "Choose a model with a larger context window, or lower MARGIN_REFERENCE_TOKENS to send fewer reference pages, or MARGIN_MAX_DOCUMENT_TOKENS to review the page in smaller parts.";
   return { kind: "too_large", estimatedTokens, contextTokens, advice };
 }
 
@@ -171,7 +168,7 @@ function awaitingReply(rendered: RenderedDocument): number {
 }
 
 /** The model's input with every secret this process holds taken out: none of them is the model's business. */
-function redactInput(input: ReviewInput, secrets: readonly string[]): ReviewInput {
+export function redactInput(input: ReviewInput, secrets: readonly string[]): ReviewInput {
   if (secrets.length === 0) return input;
   return { system: redactSecrets(input.system, secrets), user: redactSecrets(input.user, secrets) };
 }
@@ -179,4 +176,18 @@ function redactInput(input: ReviewInput, secrets: readonly string[]): ReviewInpu
 function oneLine(text: string, limit: number): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > limit ? `${line.slice(0, limit - 1).trimEnd()}…` : line;
+}
+
+/** What every input to the model is built from: the reviewer, its settings and the page as rendered. */
+export function reviewInputOf(prepared: PreparedReview): ReviewInputOptions {
+  const { prompt, settings, rendered, document, history, references } = prepared;
+  return {
+    reviewerName: prompt.title,
+    instructions: prompt.instructions,
+    settings,
+    rendered,
+    pageTitle: document.page.title,
+    history,
+    references,
+  };
 }

@@ -37,6 +37,8 @@ export interface PlanInput {
   history?: ReviewHistory;
   /** The reviewer's earlier summary comment, edited in place instead of posting a new one. */
   previousSummaryId?: string;
+  /** A review in parts: where each part was on the page, said under the summary. */
+  parts?: string[];
 }
 
 export function planPublication(input: PlanInput): PublicationPlan {
@@ -106,9 +108,10 @@ function summaryText(input: PlanInput, inlineCount: number, inSummary: Finding[]
   const counts = [`${inlineCount} comment${inlineCount === 1 ? "" : "s"} on the page`];
   if (inSummary.length > 0) counts.push(`${inSummary.length} more listed above`);
   const history = input.history;
-  const footer = history
+  const dated = history
     ? `_Updated ${input.date} · ${history.changed.size} block${history.changed.size === 1 ? "" : "s"} changed and ${history.added.size} new since ${history.lastReviewedAt.slice(0, 10)} · ${counts.join(" · ")}_`
     : `_Reviewed ${input.date} · ${counts.join(" · ")}_`;
+  const footer = input.parts ? `${partsLine(input.parts)}\n\n${dated}` : dated;
   const room = MAX_SUMMARY_CHARACTERS - footer.length - "\n\n".length;
   const items = inSummary.map(
     (finding) =>
@@ -117,6 +120,18 @@ function summaryText(input: PlanInput, inlineCount: number, inSummary: Finding[]
   const noted = alsoNoted(items, room - Math.min(model.length, MIN_MODEL_SUMMARY) - "\n\n".length);
   const modelRoom = room - (noted ? noted.length + "\n\n".length : 0);
   return [capped(model, modelRoom), noted, footer].filter(Boolean).join("\n\n");
+}
+
+/** Most parts named one by one under a summary; a page in more says only how many. */
+const MAX_PARTS_NAMED = 8;
+
+/** A review in parts says so: the reader should know no single pass read the whole page. */
+function partsLine(parts: string[]): string {
+  const named =
+    parts.length <= MAX_PARTS_NAMED
+      ? `: ${parts.map((label, index) => `(${index + 1}) ${oneLine(label)}`).join("; ")}`
+      : "";
+  return `_Reviewed in ${parts.length} parts, as the page is too long to read at once${named}._`;
 }
 
 /** The "Also noted" list within `limit` characters: the findings that fit, and how many more there were. */

@@ -5,11 +5,12 @@
  * author, date and text of every comment, the reviewer's own marked "(you)". References map back to
  * Notion ids only inside Margin. The same document always renders to the same bytes.
  */
-import type {
-  DocumentBlock,
-  DocumentComment,
-  DocumentThread,
-  ReviewDocument,
+import {
+  type DocumentBlock,
+  type DocumentComment,
+  type DocumentThread,
+  flattenBlocks,
+  type ReviewDocument,
 } from "../model/ReviewDocument.ts";
 import type { EarlierComment, ReviewHistory } from "../read/ReviewHistory.ts";
 
@@ -23,6 +24,16 @@ export interface RenderedDocument {
   blockRefs: Map<string, string>;
   /** Notion discussion id -> its reference. */
   threadRefs: Map<string, string>;
+  /** The start of `text` before the first block: the title, the properties and the page-level discussions. */
+  head: string;
+  /** The rest of `text`, one top-level block at a time, so a long page can be reviewed in parts. */
+  topLevel: TopLevelText[];
+}
+
+/** One top-level block's lines in the rendering: its children, discussions and resolved comments with it. */
+export interface TopLevelText {
+  block: DocumentBlock;
+  text: string;
 }
 
 export const INDENT = "  ";
@@ -46,6 +57,8 @@ export function renderDocument(
     threads: new Map(),
     blockRefs: new Map(),
     threadRefs: new Map(),
+    head: "",
+    topLevel: [],
   };
   const shownBlocks = new Set<string>();
   collectIds(document.blocks, shownBlocks);
@@ -56,11 +69,17 @@ export function renderDocument(
     for (const thread of onPage) renderThread(thread, "", rendered, lines);
   }
   lines.push("");
+  const bodyStart = lines.length;
+  const topLevel = topLevelTracker(document.blocks);
   const resolved = resolvedByBlock(history, shownBlocks);
   let blockCount = 0;
   walkBlocks(document.blocks, {
-    layout: (block, depth, column) => layoutLines(block, depth, column, rendered, lines),
+    layout(block, depth, column) {
+      topLevel.enter(block, lines.length);
+      return layoutLines(block, depth, column, rendered, lines);
+    },
     block(block, depth, number) {
+      topLevel.enter(block, lines.length);
       const indent = INDENT.repeat(depth);
       blockCount += 1;
       const ref = `b${blockCount}`;
@@ -82,7 +101,35 @@ export function renderDocument(
     },
   });
   rendered.text = `${lines.join("\n").replace(/\n+$/, "")}\n`;
+  rendered.head = `${lines.slice(0, bodyStart).join("\n")}\n`;
+  rendered.topLevel = topLevel.texts(lines);
   return rendered;
+}
+
+/**
+ * Where each top-level block's lines start, noted as the walk enters any block under it (a column list or
+ * synced block at the top shows its content through layout-only blocks).
+ */
+function topLevelTracker(blocks: DocumentBlock[]) {
+  const topOf = new Map<string, number>();
+  blocks.forEach((block, index) => {
+    // A synced copy repeats its original's blocks: the first, the one the walk shows, places them.
+    for (const inner of [block, ...flattenBlocks(block.children)])
+      if (!topOf.has(inner.id)) topOf.set(inner.id, index);
+  });
+  const starts: Array<{ index: number; line: number }> = [];
+  return {
+    enter(block: DocumentBlock, line: number): void {
+      const index = topOf.get(block.id);
+      if (index !== undefined && index > (starts.at(-1)?.index ?? -1)) starts.push({ index, line });
+    },
+    texts(lines: string[]): TopLevelText[] {
+      return starts.map((start, at) => ({
+        block: blocks[start.index]!,
+        text: `${lines.slice(start.line, starts[at + 1]?.line ?? lines.length).join("\n")}\n`,
+      }));
+    },
+  };
 }
 
 /** The page's title, its properties and, on a re-review, when the reviewer last looked. */
