@@ -17,7 +17,7 @@ export function benchDependencies(
     createNotionClient({
       token: "bench",
       baseUrl: notionUrl,
-      throttle: { requestsPerSecond: 1000, burst: 1000, maxConcurrent: 8 },
+      requestsPerMinute: 100_000,
     }),
   );
   return {

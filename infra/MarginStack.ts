@@ -46,10 +46,15 @@ export interface MarginStackSettings {
     /** Where the webhook keeps verification tokens that arrive until the operator confirms one (it writes this). */
     notionWebhookCandidates: string;
   };
-  /** Worker timeout (seconds): one review's worst case. The queue's visibility timeout is six times this. */
+  /**
+   * Worker timeout (seconds): one invocation. A review whose reading outlives it goes on in the next (what
+   * was read is kept); the queue's visibility timeout is six times this.
+   */
   workerTimeoutSeconds: number;
-  /** Reviews at once: keeps Margin inside Notion's rate limit (about 3 requests per second per integration). */
+  /** Reviews at once. They share one Notion request budget, so this bounds model spend more than Notion's load. */
   workerReservedConcurrency: number;
+  /** The integration's Notion requests per 60-second window (the workspace plan's budget), shared by both functions. */
+  notionRequestsPerMinute: number;
   /** Deliveries of a review before it is given up (and, if unexpected, left in the dead-letter queue). */
   maxAttempts: number;
   logRetentionDays: logs.RetentionDays;
@@ -71,8 +76,9 @@ export const DEFAULT_SETTINGS: MarginStackSettings = {
     notionWebhookToken: "/margin/notion-webhook-token",
     notionWebhookCandidates: "/margin/notion-webhook-candidates",
   },
-  workerTimeoutSeconds: 300,
+  workerTimeoutSeconds: 900,
   workerReservedConcurrency: 2,
+  notionRequestsPerMinute: 180,
   maxAttempts: 3,
   logRetentionDays: logs.RetentionDays.ONE_MONTH,
   oldestMessageAlarmSeconds: 900,
@@ -176,6 +182,7 @@ export class MarginStack extends Stack {
         NOTION_WEBHOOK_TOKEN_PARAMETER: settings.parameters.notionWebhookToken,
         NOTION_WEBHOOK_CANDIDATES_PARAMETER: settings.parameters.notionWebhookCandidates,
         MARGIN_LEDGER_TABLE: this.ledger.tableName,
+        MARGIN_NOTION_REQUESTS_PER_MINUTE: String(settings.notionRequestsPerMinute),
       },
     });
     // Notion cannot sign automation requests: the shared secret in the Authorization header is checked in code.
@@ -187,8 +194,15 @@ export class MarginStack extends Stack {
     notionWebhookToken.grantRead(this.webhook);
     notionWebhookCandidates.grantRead(this.webhook);
     notionWebhookCandidates.grantWrite(this.webhook);
-    // The webhook only claims deliveries and notes blocks with discussions: it writes, and reads nothing.
-    this.ledger.grant(this.webhook, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+    // The webhook claims deliveries, notes blocks with discussions and draws from the Notion request budget:
+    // it reads only the budget's item.
+    this.ledger.grant(
+      this.webhook,
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:UpdateItem",
+      "dynamodb:DeleteItem",
+    );
 
     this.worker = new NodejsFunction(this, "WorkerFunction", {
       ...common,
@@ -203,6 +217,10 @@ export class MarginStack extends Stack {
         POWERTOOLS_SERVICE_NAME: "margin-worker",
         MARGIN_PROMPTS_DATABASE: promptsDatabase.valueAsString,
         MARGIN_MAX_ATTEMPTS: String(settings.maxAttempts),
+        // A review whose reading outlives an invocation is continued through the queue.
+        MARGIN_QUEUE_URL: this.queue.queueUrl,
+        MARGIN_WORKER_TIMEOUT_SECONDS: String(settings.workerTimeoutSeconds),
+        MARGIN_NOTION_REQUESTS_PER_MINUTE: String(settings.notionRequestsPerMinute),
         NOTION_TOKEN_PARAMETER: settings.parameters.notionToken,
         OPENAI_API_KEY_PARAMETER: settings.parameters.openaiApiKey,
         ANTHROPIC_API_KEY_PARAMETER: settings.parameters.anthropicApiKey,
@@ -217,6 +235,7 @@ export class MarginStack extends Stack {
     );
     for (const parameter of [notionToken, openaiApiKey, anthropicApiKey]) parameter.grantRead(this.worker);
     this.ledger.grantReadWriteData(this.worker);
+    this.queue.grantSendMessages(this.worker);
     // Anthropic on Bedrock: the worker's role calls the Claude models (directly or through inference profiles).
     this.worker.addToRolePolicy(
       new iam.PolicyStatement({

@@ -36,6 +36,7 @@ export function buildApp(app = new App()): { app: App; stack: MarginStack } {
       "workerReservedConcurrency",
       DEFAULT_SETTINGS.workerReservedConcurrency,
     ),
+    notionRequestsPerMinute: number("notionRequestsPerMinute", DEFAULT_SETTINGS.notionRequestsPerMinute),
     maxAttempts: number("maxAttempts", DEFAULT_SETTINGS.maxAttempts),
     logRetentionDays: number("logRetentionDays", DEFAULT_SETTINGS.logRetentionDays) as RetentionDays,
     oldestMessageAlarmSeconds: number(

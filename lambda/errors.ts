@@ -62,3 +62,15 @@ export class NotionWriteError extends MarginError {
     return this.status === undefined || this.status === 429 || this.status >= 500;
   }
 }
+
+/** Notion's rate limit would hold a request longer than it may wait; worth trying again later. */
+export class NotionBusyError extends MarginError {}
+
+/**
+ * Reading stopped to leave the invocation time for the model and for posting: what was read is kept, and
+ * the review goes on in a following invocation (the worker catches this).
+ */
+export class ReadingPaused extends MarginError {}
+
+/** The invocation's time ran out before its work was done; worth trying again. */
+export class OutOfTimeError extends MarginError {}

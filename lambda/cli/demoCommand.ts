@@ -38,7 +38,7 @@ export async function demoCommand(_argv: string[], io: CliIo): Promise<number> {
       NOTION_BASE_URL: emulator.url,
       MARGIN_PROMPTS_DATABASE: DEMO_IDS.promptsDatabase,
       // The emulator has no rate limit worth respecting; the demo should not wait on one.
-      MARGIN_NOTION_RPS: 100,
+      MARGIN_NOTION_REQUESTS_PER_MINUTE: 100_000,
     };
     const secrets = new EnvironmentSecrets({ ...io.env, NOTION_TOKEN: DEMO_TOKEN });
     // The emulated workspace lives as long as this process: so does the reviewer's memory of it.

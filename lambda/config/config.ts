@@ -7,11 +7,15 @@
 
 import { dirname, join, resolve } from "node:path";
 import { ConfigurationError } from "../errors.ts";
+import type { CheckpointStore } from "../ledger/CheckpointStore.ts";
 import { DynamoLedger } from "../ledger/DynamoLedger.ts";
 import { FileLedger } from "../ledger/FileLedger.ts";
+import { DEFAULT_REQUESTS_PER_MINUTE } from "../notion/createNotionClient.ts";
+import { SqsReviewQueue } from "../queue/SqsReviewQueue.ts";
 import type { Ledger } from "../review/ports/Ledger.ts";
 import { PROVIDERS } from "../review/prompt/promptProperties.ts";
 import { DEFAULT_REFERENCE_TOKENS } from "../review/render/renderReferences.ts";
+import { DEFAULT_MAX_DOCUMENT_TOKENS } from "../review/render/splitDocument.ts";
 import * as z from "../schema.ts";
 import { EnvironmentSecrets, type Secrets, SsmSecrets, ssmProvider } from "./secrets.ts";
 import type { VerificationCandidates } from "./VerificationCandidates.ts";
@@ -35,10 +39,17 @@ const amount = (unit: string) =>
   });
 const count = (unit: string) => amount(unit).check(z.refine(Number.isSafeInteger, `should be ${unit}`));
 
+/** Lambda's longest: a 3,000-block page then reads in two invocations at 180 requests a minute. */
+export const DEFAULT_WORKER_TIMEOUT_SECONDS = 900;
+
 const configSchema = z.object({
   // Notion
   NOTION_BASE_URL: url,
-  MARGIN_NOTION_RPS: z.optional(amount("a number of requests per second").check(z.positive())),
+  // The integration's budget per 60-second window, shared by every process that uses its token.
+  MARGIN_NOTION_REQUESTS_PER_MINUTE: z._default(
+    count("a whole number of requests").check(z.minimum(1), z.maximum(100_000)),
+    DEFAULT_REQUESTS_PER_MINUTE,
+  ),
   MARGIN_PROMPTS_DATABASE: text,
   MARGIN_DEFAULT_PROMPT: text,
   MARGIN_REVIEWERS_PROPERTY: z._default(z.string().check(z.trim(), z.minLength(1)), "Reviewers"),
@@ -52,6 +63,11 @@ const configSchema = z.object({
     count("a whole number of tokens").check(z.minimum(0), z.maximum(200_000)),
     DEFAULT_REFERENCE_TOKENS,
   ),
+  // Longer rendered documents are reviewed in parts; the default and why it is that are in splitDocument.ts.
+  MARGIN_MAX_DOCUMENT_TOKENS: z._default(
+    count("a whole number of tokens").check(z.minimum(1_000), z.maximum(2_000_000)),
+    DEFAULT_MAX_DOCUMENT_TOKENS,
+  ),
   MARGIN_MAX_TURNS: z.optional(count("a whole number").check(z.minimum(1), z.maximum(60))),
   MARGIN_OPENAI_SERVER: choice(["openai", "compatible"], "should be openai or compatible"),
   MARGIN_OPENAI_API: choice(["responses", "chat"], "should be responses or chat"),
@@ -60,6 +76,11 @@ const configSchema = z.object({
   // The service
   MARGIN_QUEUE_URL: url,
   MARGIN_MAX_ATTEMPTS: z._default(count("a whole number").check(z.minimum(1), z.maximum(10)), 3),
+  // One invocation of the worker: Lambda's timeout in AWS; \`margin serve\` enforces the same.
+  MARGIN_WORKER_TIMEOUT_SECONDS: z._default(
+    amount("a number of seconds").check(z.positive(), z.maximum(900)),
+    DEFAULT_WORKER_TIMEOUT_SECONDS,
+  ),
   // Memory: DynamoDB in AWS, a file locally
   MARGIN_LEDGER_TABLE: text,
   MARGIN_LEDGER_FILE: z._default(z.string().check(z.trim(), z.minLength(1)), ".margin/ledger.json"),
@@ -110,8 +131,16 @@ export function requireSetting<K extends keyof MarginConfig>(
   return value as NonNullable<MarginConfig[K]>;
 }
 
+/** The review queue in AWS (MARGIN_QUEUE_URL), at SQS_ENDPOINT when that is set. */
+export function sqsQueueFor(config: MarginConfig): SqsReviewQueue {
+  const url = requireSetting(config, "MARGIN_QUEUE_URL");
+  return config.SQS_ENDPOINT
+    ? SqsReviewQueue.at(url, config.SQS_ENDPOINT, config.AWS_REGION)
+    : new SqsReviewQueue(url);
+}
+
 /** The ledger: the DynamoDB table when one is configured (in AWS), else the file (relative to `cwd`). */
-export function ledgerFor(config: MarginConfig, cwd: string): Ledger {
+export function ledgerFor(config: MarginConfig, cwd: string): Ledger & CheckpointStore {
   if (config.MARGIN_LEDGER_TABLE) {
     return config.DYNAMODB_ENDPOINT
       ? DynamoLedger.at(config.MARGIN_LEDGER_TABLE, config.DYNAMODB_ENDPOINT, config.AWS_REGION)

@@ -5,9 +5,8 @@
  */
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { type MarginConfig, readConfig, requireSetting, secretsFor } from "../config/config.ts";
+import { readConfig, secretsFor, sqsQueueFor } from "../config/config.ts";
 import { powertoolsLog } from "../observability/powertoolsLog.ts";
-import { SqsReviewQueue } from "../queue/SqsReviewQueue.ts";
 import { handleWebhookRequest, type WebhookDependencies } from "../webhook/handleWebhookRequest.ts";
 import { buildWebhookDependencies } from "../wiring/buildWebhookDependencies.ts";
 import { fromFunctionUrlEvent, toFunctionUrlResult } from "./functionUrl.ts";
@@ -24,7 +23,7 @@ export function createWebhookHandler(
   let ready: Promise<Omit<WebhookDependencies, "log" | "correlationId">> | undefined;
   const prepare = async () => {
     const config = readConfig(env);
-    return buildWebhookDependencies(config, secretsFor(config, env), queueFor(config), "/tmp");
+    return buildWebhookDependencies(config, secretsFor(config, env), sqsQueueFor(config), "/tmp");
   };
   return async (event, context) => {
     if (context) logger.addContext(context);
@@ -54,13 +53,6 @@ export function createWebhookHandler(
       logger.removeKeys(["correlationId"]);
     }
   };
-}
-
-function queueFor(config: MarginConfig): SqsReviewQueue {
-  const url = requireSetting(config, "MARGIN_QUEUE_URL");
-  return config.SQS_ENDPOINT
-    ? SqsReviewQueue.at(url, config.SQS_ENDPOINT, config.AWS_REGION)
-    : new SqsReviewQueue(url);
 }
 
 export const handler = createWebhookHandler();

@@ -6,12 +6,15 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { readConfig, secretsFor } from "../config/config.ts";
+import { readConfig, secretsFor, sqsQueueFor } from "../config/config.ts";
 import { powertoolsLog } from "../observability/powertoolsLog.ts";
 import { parseQueueMessage } from "../queue/ReviewJob.ts";
-import { buildWorkerDependencies } from "../wiring/buildWorkerDependencies.ts";
+import { buildWorkerDependencies, type Invocation } from "../wiring/buildWorkerDependencies.ts";
 import { runQueueMessage } from "../worker/runQueueMessage.ts";
 import type { WorkerDependencies } from "../worker/WorkerDependencies.ts";
+
+/** Time kept at the end of an invocation to save what was read and queue the continuation. */
+const END_MARGIN_MS = 15_000;
 
 export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -20,12 +23,13 @@ export function createWorkerHandler(
   logger = new Logger({ serviceName: "margin-worker" }),
 ): WorkerHandler {
   const log = powertoolsLog(logger);
-  let ready: Promise<() => Promise<WorkerDependencies>> | undefined;
+  let ready: Promise<(invocation?: Invocation) => Promise<WorkerDependencies>> | undefined;
 
+  let invocation: Invocation | undefined;
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     ready ??= (async () => {
       const config = readConfig(env);
-      return buildWorkerDependencies(config, secretsFor(config, env), log, "/tmp");
+      return buildWorkerDependencies(config, secretsFor(config, env), log, "/tmp", sqsQueueFor(config));
     })().catch((error: unknown) => {
       ready = undefined;
       throw error;
@@ -35,7 +39,7 @@ export function createWorkerHandler(
     logger.appendKeys({ correlationId: message.correlationId });
     try {
       const attempt = Number(record.attributes.ApproximateReceiveCount ?? "1");
-      await runQueueMessage(message, attempt, await dependencies());
+      await runQueueMessage(message, attempt, await dependencies(invocation));
     } finally {
       logger.removeKeys(["correlationId"]);
     }
@@ -43,6 +47,10 @@ export function createWorkerHandler(
 
   return async (event, context) => {
     logger.addContext(context);
+    // Lambda stops the function at its timeout: the job's Notion requests stop a little before, so what was
+    // read can be kept and the review continued (one record per invocation: the event source's batch size).
+    const remainingMs = context.getRemainingTimeInMillis();
+    invocation = { endsAt: Date.now() + remainingMs - END_MARGIN_MS, timeoutMs: remainingMs };
     const processor = new SqsFifoPartialProcessorAsync();
     // Jobs of other pages go on when one fails; a page's later jobs wait behind its failed one.
     return processPartialResponse(event, handleRecord, processor, {

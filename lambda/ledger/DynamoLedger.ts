@@ -8,7 +8,7 @@
  * - `DELIVERY#<id>` / `DELIVERY`: a delivery taken (expires);
  * - `THREAD#<discussion>` / `REPLY#<time>#<run>`: a reply given (expires after three days).
  */
-import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -19,17 +19,21 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import type { PostedComment } from "../review/model/ReviewComment.ts";
 import type { CommentState, DiscussionIndex, Ledger, PageMemory, RunRecord } from "../review/ports/Ledger.ts";
+import { CHECKPOINT_DAYS, type CheckpointStore } from "./CheckpointStore.ts";
+import { dynamoDbClient } from "./dynamoDbClient.ts";
 import { memoryHeaderSchema, parseRecord, postedCommentSchema, runRecordSchema } from "./ledgerRecords.ts";
 
 const RUN_DAYS = 30;
+/** One part of a checkpoint: under DynamoDB's 400 KB item limit with room for the keys. */
+const CHECKPOINT_PART_BYTES = 350 * 1024;
 const REPLY_DAYS = 3;
 
-export class DynamoLedger implements Ledger {
+export class DynamoLedger implements Ledger, CheckpointStore {
   private readonly client: DynamoDBDocumentClient;
 
   constructor(
     private readonly table: string,
-    client: DynamoDBClient = new DynamoDBClient({}),
+    client: DynamoDBClient = dynamoDbClient(),
     private readonly now: () => Date = () => new Date(),
   ) {
     this.client = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
@@ -37,14 +41,7 @@ export class DynamoLedger implements Ledger {
 
   /** A ledger at another endpoint (tests and local runs), with throwaway credentials. */
   static at(table: string, endpoint: string, region = "us-east-1"): DynamoLedger {
-    return new DynamoLedger(
-      table,
-      new DynamoDBClient({
-        endpoint,
-        region,
-        credentials: { accessKeyId: "local", secretAccessKey: "local" },
-      }),
-    );
+    return new DynamoLedger(table, dynamoDbClient(endpoint, region));
   }
 
   async memory(pageId: string, promptId: string): Promise<PageMemory | undefined> {
@@ -221,6 +218,51 @@ export class DynamoLedger implements Ledger {
   async countReplies(discussionId: string, since: string): Promise<number> {
     const items = await this.queryAll(`THREAD#${discussionId}`, "REPLY#");
     return items.filter((item) => String(item.sk).slice("REPLY#".length) >= since).length;
+  }
+
+  /**
+   * A checkpoint in parts under 400 KB (DynamoDB's item limit), then a head naming how many: a reader
+   * trusts only a head, so a save cut short leaves the earlier checkpoint or none, never half of one.
+   */
+  async saveCheckpoint(runId: string, data: Uint8Array): Promise<void> {
+    const pk = `CHECKPOINT#${runId}`;
+    const expiresAt = this.expiry(CHECKPOINT_DAYS);
+    const version = Date.now().toString(36);
+    const parts = Math.max(1, Math.ceil(data.length / CHECKPOINT_PART_BYTES));
+    for (let index = 0; index < parts; index++) {
+      const slice = data.subarray(index * CHECKPOINT_PART_BYTES, (index + 1) * CHECKPOINT_PART_BYTES);
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { pk, sk: `PART#${version}#${index}`, data: slice, expiresAt },
+        }),
+      );
+    }
+    await this.client.send(
+      new PutCommand({ TableName: this.table, Item: { pk, sk: "HEAD", version, parts, expiresAt } }),
+    );
+  }
+
+  async checkpoint(runId: string): Promise<Uint8Array | undefined> {
+    const pk = `CHECKPOINT#${runId}`;
+    const { Item: head } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: { pk, sk: "HEAD" }, ConsistentRead: true }),
+    );
+    if (!head || typeof head.version !== "string" || typeof head.parts !== "number") return undefined;
+    const items = await this.queryAll(pk, `PART#${head.version}#`);
+    const parts = items
+      .map((item) => ({ index: Number(String(item.sk).split("#")[2]), data: item.data as Uint8Array }))
+      .sort((a, b) => a.index - b.index);
+    if (parts.length !== head.parts) return undefined;
+    return Buffer.concat(parts.map((part) => part.data));
+  }
+
+  async dropCheckpoint(runId: string): Promise<void> {
+    const pk = `CHECKPOINT#${runId}`;
+    await this.client.send(new DeleteCommand({ TableName: this.table, Key: { pk, sk: "HEAD" } }));
+    for (const item of await this.queryAll(pk, "PART#")) {
+      await this.client.send(new DeleteCommand({ TableName: this.table, Key: { pk, sk: item.sk } }));
+    }
   }
 
   private expiry(days: number): number {

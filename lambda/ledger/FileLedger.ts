@@ -4,10 +4,11 @@
  * half written. (Two processes writing the same file at the same moment could lose a change: give each
  * its own MARGIN_LEDGER_FILE, or use DynamoDB.)
  */
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { PostedComment } from "../review/model/ReviewComment.ts";
 import type { CommentState, DiscussionIndex, Ledger, PageMemory, RunRecord } from "../review/ports/Ledger.ts";
+import type { CheckpointStore } from "./CheckpointStore.ts";
 import { memoryHeaderSchema, parseRecord, postedCommentSchema, runRecordSchema } from "./ledgerRecords.ts";
 
 /** The file as stored; its memories and runs are parsed when read back. */
@@ -24,7 +25,7 @@ const EMPTY: FileContent = { memories: {}, discussions: {}, runs: {}, deliveries
 /** One queue of changes per file, shared by every FileLedger on it in this process. */
 const queues = new Map<string, Promise<unknown>>();
 
-export class FileLedger implements Ledger {
+export class FileLedger implements Ledger, CheckpointStore {
   readonly file: string;
 
   constructor(
@@ -134,6 +135,31 @@ export class FileLedger implements Ledger {
 
   async countReplies(discussionId: string, since: string): Promise<number> {
     return ((await this.read()).replies[discussionId] ?? []).filter((reply) => reply.at >= since).length;
+  }
+
+  /** Checkpoints are files of their own beside the ledger: they are large, and the ledger is read whole. */
+  async saveCheckpoint(runId: string, data: Uint8Array): Promise<void> {
+    const file = this.checkpointFile(runId);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(`${file}.${process.pid}.tmp`, data);
+    await rename(`${file}.${process.pid}.tmp`, file);
+  }
+
+  async checkpoint(runId: string): Promise<Uint8Array | undefined> {
+    try {
+      return await readFile(this.checkpointFile(runId));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+  }
+
+  async dropCheckpoint(runId: string): Promise<void> {
+    await rm(this.checkpointFile(runId), { force: true });
+  }
+
+  private checkpointFile(runId: string): string {
+    return join(dirname(this.file), "checkpoints", `${runId.replace(/[^A-Za-z0-9_-]/g, "_")}.gz`);
   }
 
   private async read(): Promise<FileContent> {

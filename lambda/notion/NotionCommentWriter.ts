@@ -6,7 +6,8 @@
  * it cannot know (a 5xx, a timeout, a dropped connection) it looks on the page for the comment before
  * writing again, so nothing is posted twice. Bounds, per comment: at most WRITE_ATTEMPTS attempts, none
  * started after WRITE_DEADLINE_MS; each attempt is one request plus the SDK's retries of a rate limit
- * (SDK_RETRIES, each after a wait of at most MAX_RETRY_WAIT_MS: see createNotionClient).
+ * (SDK_RETRIES, each waiting for the budget, which a Retry-After longer than MAX_BUDGET_WAIT_MS fails at
+ * once: see createNotionClient).
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import {

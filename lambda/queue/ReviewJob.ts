@@ -9,6 +9,9 @@ import { InvalidInputError } from "../errors.ts";
 import { PROVIDERS, SUMMARY_MODES } from "../review/prompt/promptProperties.ts";
 import * as z from "../schema.ts";
 
+/** Invocations a review may continue into after its first: 20 x 15 minutes of reading is plenty. */
+export const MAX_CONTINUATIONS = 20;
+
 export const settingOverridesSchema = z.strictObject({
   provider: z.optional(z.enum(PROVIDERS)),
   model: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
@@ -31,6 +34,11 @@ export const reviewJobSchema = z.strictObject({
   promptId: z.guid(),
   promptTitle: z.string(),
   overrides: z.optional(settingOverridesSchema),
+  /**
+   * The review's next invocation: reading outlived the last one, which kept what it read (under the run's
+   * id) and queued this. Counted, so a review that makes no progress cannot go on for ever.
+   */
+  continuation: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(MAX_CONTINUATIONS))),
 });
 
 /** Someone wrote a comment that may be addressed to a reviewer: the worker decides and answers. */
@@ -57,6 +65,13 @@ export function messageGroupOf(message: QueueMessage): string {
 export function deduplicationIdOf(message: QueueMessage): string {
   const subject = message.kind === "review" ? message.promptId : `reply:${message.commentId}`;
   return createHash("sha256").update(`${message.eventId}:${subject}`).digest("hex");
+}
+
+/** The queue's deduplication id: the run's, and for a continuation, which one it is. */
+export function queueDeduplicationIdOf(message: QueueMessage): string {
+  const runId = deduplicationIdOf(message);
+  if (message.kind !== "review" || !message.continuation) return runId;
+  return createHash("sha256").update(`${runId}:continuation:${message.continuation}`).digest("hex");
 }
 
 /**

@@ -3,7 +3,7 @@
  */
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { QueueError } from "../errors.ts";
-import { deduplicationIdOf, messageGroupOf, type QueueMessage } from "./ReviewJob.ts";
+import { messageGroupOf, type QueueMessage, queueDeduplicationIdOf } from "./ReviewJob.ts";
 import type { ReviewQueue } from "./ReviewQueue.ts";
 
 export class SqsReviewQueue implements ReviewQueue {
@@ -30,7 +30,7 @@ export class SqsReviewQueue implements ReviewQueue {
             Id: String(start + index),
             MessageBody: JSON.stringify(job),
             MessageGroupId: messageGroupOf(job),
-            MessageDeduplicationId: deduplicationIdOf(job),
+            MessageDeduplicationId: queueDeduplicationIdOf(job),
           })),
         }),
       );

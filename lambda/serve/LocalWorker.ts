@@ -6,13 +6,19 @@
 import type { Log } from "../observability/Log.ts";
 import type { FifoQueue, QueuedMessage } from "../queue/FifoQueue.ts";
 import { parseQueueMessage } from "../queue/ReviewJob.ts";
+import type { Invocation } from "../wiring/buildWorkerDependencies.ts";
 import { runQueueMessage } from "../worker/runQueueMessage.ts";
 import { RetryLater, type WorkerDependencies } from "../worker/WorkerDependencies.ts";
 
 export interface LocalWorkerOptions {
   queue: FifoQueue;
   /** Builds the dependencies of one job (fresh Notion adapters each time). */
-  dependencies(): Promise<WorkerDependencies>;
+  dependencies(invocation?: Invocation): Promise<WorkerDependencies>;
+  /**
+   * One job's time, as Lambda's timeout bounds an invocation (MARGIN_WORKER_TIMEOUT_SECONDS): no Notion
+   * request of the job starts after it, and reading stops earlier to go on in a continuation.
+   */
+  timeoutMs?: number;
   log: Log;
   /** Reviews at once, across pages (default 4). */
   concurrency?: number;
@@ -84,7 +90,9 @@ export class LocalWorker {
     const receipt = message.receiptHandle!;
     try {
       const job = parseQueueMessage(message.body);
-      await runQueueMessage(job, message.receiveCount, await this.options.dependencies());
+      const { timeoutMs } = this.options;
+      const invocation = timeoutMs ? { endsAt: Date.now() + timeoutMs, timeoutMs } : undefined;
+      await runQueueMessage(job, message.receiveCount, await this.options.dependencies(invocation));
       queue.delete(receipt);
     } catch (error) {
       const delay = (this.options.retryDelayMs ?? 5_000) * message.receiveCount;

@@ -48,12 +48,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     maxReceiveCount: config.MARGIN_MAX_ATTEMPTS,
   });
   // The webhook's and the worker's own wiring, with the queue between them.
-  const webhook = await buildWebhookDependencies(config, secrets, new LocalReviewQueue(fifo), cwd);
+  const queue = new LocalReviewQueue(fifo);
+  const webhook = await buildWebhookDependencies(config, secrets, queue, cwd);
   const worker = new LocalWorker({
     queue: fifo,
     log: options.log,
     retryDelayMs: options.retryDelayMs,
-    dependencies: await buildWorkerDependencies(config, secrets, options.log, cwd),
+    timeoutMs: config.MARGIN_WORKER_TIMEOUT_SECONDS * 1000,
+    dependencies: await buildWorkerDependencies(config, secrets, options.log, cwd, queue),
   });
 
   const server = webhookServer(webhook, worker, options.log);

@@ -1,5 +1,5 @@
 /**
- * Wires the review core from configuration: Notion's adapters over a throttled client, and provider
+ * Wires the review core from configuration: Notion's adapters over a client on the token's budget, and provider
  * adapters built on demand with their secrets. The command line uses it as it is; the worker (and so
  * `margin serve`) through `buildWorkerDependencies`.
  */
@@ -12,7 +12,7 @@ import { type NotionAdapters, notionAdapters } from "../notion/notionAdapters.ts
 import type { LlmProvider } from "../review/ports/LlmProvider.ts";
 import type { ProviderName } from "../review/prompt/reviewSettings.ts";
 import type { ReviewDependencies } from "../review/ReviewDependencies.ts";
-import { notionClientFor } from "./notionClientFor.ts";
+import { type JobClientOptions, notionClientFor } from "./notionClientFor.ts";
 
 export type Wiring = Pick<ReviewDependencies, "onProgress" | "countTokens" | "ledger">;
 
@@ -20,8 +20,9 @@ export async function buildReviewDependencies(
   config: MarginConfig,
   secrets: Secrets,
   wiring: Wiring = {},
+  job?: JobClientOptions,
 ): Promise<ReviewDependencies & { notion: NotionAdapters }> {
-  const notion = notionAdapters(await notionClientFor(config, secrets));
+  const notion = notionAdapters(await notionClientFor(config, secrets, job));
   return {
     notion,
     pages: notion.pages,
@@ -38,6 +39,7 @@ export async function buildReviewDependencies(
     compatibleServer: isCompatibleServer(config.OPENAI_BASE_URL, config.MARGIN_OPENAI_SERVER),
     secretValues: () => secrets.known(),
     referenceTokens: config.MARGIN_REFERENCE_TOKENS,
+    maxDocumentTokens: config.MARGIN_MAX_DOCUMENT_TOKENS,
     fullScanAfterHours: config.MARGIN_FULL_SCAN_HOURS,
     ...wiring,
   };

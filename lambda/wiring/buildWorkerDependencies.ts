@@ -1,7 +1,8 @@
 /**
  * Wires the worker from configuration, for the Lambda worker and `margin serve` alike: the ledger and the
  * prompt list live as long as the process, while each job gets its own Notion adapters (whose caches of
- * names, titles and pages belong to one review).
+ * names, titles and pages belong to one review), and, given the invocation's end and a queue to continue
+ * on, its own reading journal and deadline.
  */
 
 import { ledgerFor, type MarginConfig, requireSetting } from "../config/config.ts";
@@ -9,10 +10,30 @@ import type { Secrets } from "../config/secrets.ts";
 import { PromptDirectory } from "../library/PromptDirectory.ts";
 import { NotionPromptList } from "../notion/NotionPromptList.ts";
 import { NotionSession } from "../notion/NotionSession.ts";
+import { ReadJournal } from "../notion/ReadJournal.ts";
+import { WorkDeadline } from "../notion/WorkDeadline.ts";
 import type { Log } from "../observability/Log.ts";
-import type { WorkerDependencies } from "../worker/WorkerDependencies.ts";
+import type { ReviewQueue } from "../queue/ReviewQueue.ts";
+import type { ProgressEvent } from "../review/ReviewDependencies.ts";
+import type { ReadingAcrossInvocations, WorkerDependencies } from "../worker/WorkerDependencies.ts";
 import { buildReviewDependencies } from "./buildReviewDependencies.ts";
 import { notionClientFor } from "./notionClientFor.ts";
+
+/** One invocation of the worker: when it must be done by. */
+export interface Invocation {
+  /** No Notion request starts after this (epoch ms). */
+  endsAt: number;
+  /** The invocation's whole length, of which reading may take all but the reserve. */
+  timeoutMs: number;
+}
+
+/**
+ * Time kept from reading for the model and for posting: a third of the invocation, at most five minutes
+ * (a slow reasoning model on a large page, then a few dozen comments at Notion's pace).
+ */
+export function readingReserveMs(timeoutMs: number): number {
+  return Math.min(timeoutMs * 0.3, 5 * 60 * 1000);
+}
 
 /** Returns a function that gives the dependencies of one job. */
 export async function buildWorkerDependencies(
@@ -20,15 +41,32 @@ export async function buildWorkerDependencies(
   secrets: Secrets,
   log: Log,
   cwd: string,
-): Promise<() => Promise<WorkerDependencies>> {
+  queue?: ReviewQueue,
+): Promise<(invocation?: Invocation) => Promise<WorkerDependencies>> {
   const promptsDatabase = requireSetting(config, "MARGIN_PROMPTS_DATABASE");
   const ledger = ledgerFor(config, cwd);
   const prompts = new PromptDirectory(
     new NotionPromptList(new NotionSession(await notionClientFor(config, secrets))),
     promptsDatabase,
   );
-  return async () => {
-    const review = await buildReviewDependencies(config, secrets, { ledger });
+  return async (invocation) => {
+    const journal = invocation && queue ? new ReadJournal() : undefined;
+    const deadline =
+      journal && invocation
+        ? WorkDeadline.forInvocation(invocation.endsAt, readingReserveMs(invocation.timeoutMs))
+        : undefined;
+    const reading: ReadingAcrossInvocations | undefined =
+      journal && queue ? { journal, checkpoints: ledger, queue } : undefined;
+    const review = await buildReviewDependencies(
+      config,
+      secrets,
+      { ledger, onProgress: deadline ? readingDoneOn(deadline) : undefined },
+      {
+        journal,
+        deadline,
+        onRateLimited: (event) => log.warn("Notion asked Margin to wait", { ...event }),
+      },
+    );
     return {
       review,
       status: review.notion.status,
@@ -37,6 +75,14 @@ export async function buildWorkerDependencies(
       maxAttempts: config.MARGIN_MAX_ATTEMPTS,
       maxRepliesPerThread: config.MARGIN_MAX_REPLIES_PER_THREAD,
       log,
+      reading,
     };
+  };
+}
+
+/** Once the page is read, only the invocation's end bounds the job's requests. */
+function readingDoneOn(deadline: WorkDeadline): (event: ProgressEvent) => void {
+  return (event) => {
+    if (event.kind === "document_read") deadline.readingDone();
   };
 }

@@ -3,8 +3,10 @@
  * name, the queue's limits and a log; and how a job ends.
  */
 import { MarginError } from "../errors.ts";
+import type { CheckpointStore } from "../ledger/CheckpointStore.ts";
 import type { PromptDirectory } from "../library/PromptDirectory.ts";
 import type { Log } from "../observability/Log.ts";
+import type { ReviewQueue } from "../queue/ReviewQueue.ts";
 import type { ReviewDependencies } from "../review/ReviewDependencies.ts";
 import type { ReviewResult } from "../review/ReviewResult.ts";
 import type { ClassifiedFailure } from "./classifyFailure.ts";
@@ -23,6 +25,34 @@ export interface WorkerDependencies {
   maxRepliesPerThread: number;
   log: Log;
   now?: () => Date;
+  /** Reading across invocations; without it a review reads in one go, however long that takes. */
+  reading?: ReadingAcrossInvocations;
+}
+
+/**
+ * What lets a review outlive one invocation: the job's Notion client answers earlier reads from the journal
+ * and stops reading at the deadline; the journal is kept in the checkpoint store, and the review goes on in
+ * a job put back on the queue.
+ */
+export interface ReadingAcrossInvocations {
+  journal: ReadingJournal;
+  checkpoints: CheckpointStore;
+  queue: ReviewQueue;
+}
+
+/** What the worker needs of the job's reading journal (the Notion adapter's ReadJournal). */
+export interface ReadingJournal {
+  /** Takes in what earlier invocations read; false when the bytes cannot be read. */
+  load(saved: Uint8Array): boolean;
+  save(): Uint8Array;
+  /** Resolves when no request is in flight. */
+  idle(): Promise<void>;
+  /** False once a comment was posted: what was read then may not be kept. */
+  readonly usable: boolean;
+  /** Reads held, answered from the journal in this invocation, and made in it. */
+  readonly size: number;
+  readonly replayed: number;
+  readonly recorded: number;
 }
 
 /** Thrown for a transient failure with attempts left: the queue delivers the job again later. */
@@ -31,4 +61,6 @@ export class RetryLater extends MarginError {}
 export type JobOutcome =
   | { kind: "reviewed"; result?: ReviewResult; resumed?: boolean }
   | { kind: "skipped"; reason: string }
+  /** Reading paused at the invocation's deadline; the review goes on in this continuation. */
+  | { kind: "continued"; continuation: number }
   | { kind: "failed"; failure: ClassifiedFailure };

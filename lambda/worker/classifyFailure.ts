@@ -10,7 +10,9 @@ import {
   ConfigurationError,
   InvalidInputError,
   NotionAccessError,
+  NotionBusyError,
   NotionWriteError,
+  OutOfTimeError,
   PromptError,
   ProviderError,
 } from "../errors.ts";
@@ -52,6 +54,13 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
         "Margin is not fully set up for this reviewer. Ask whoever runs Margin to check its configuration.",
     };
   }
+  if (error instanceof NotionBusyError)
+    return {
+      kind: "transient",
+      reason: "Notion kept rate limiting Margin. Ask for a review again later.",
+    };
+  if (error instanceof OutOfTimeError)
+    return { kind: "transient", reason: "the review ran out of time. Ask for a review again later." };
   if (error instanceof ProviderError) {
     return error.transient
       ? {

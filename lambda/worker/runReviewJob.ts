@@ -8,10 +8,11 @@
  * attempt planned is published from its plan, without asking the model again).
  */
 
+import { ReadingPaused } from "../errors.ts";
 import { describeError } from "../observability/describeError.ts";
 import type { Log } from "../observability/Log.ts";
 import { usageFields } from "../observability/usageFields.ts";
-import { deduplicationIdOf, type ReviewJob, sameReviewKeyOf } from "../queue/ReviewJob.ts";
+import { deduplicationIdOf, MAX_CONTINUATIONS, type ReviewJob, sameReviewKeyOf } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
 import type { PublishReport } from "../review/publish/publishRun.ts";
 import type { ReviewResult } from "../review/ReviewResult.ts";
@@ -19,7 +20,12 @@ import { resumeRun } from "../review/resumeRun.ts";
 import { reviewPage } from "../review/reviewPage.ts";
 import { type ClassifiedFailure, classifyFailure } from "./classifyFailure.ts";
 import type { ReviewStatus, ReviewStatusBoard } from "./ReviewStatusBoard.ts";
-import { type JobOutcome, RetryLater, type WorkerDependencies } from "./WorkerDependencies.ts";
+import {
+  type JobOutcome,
+  type ReadingAcrossInvocations,
+  RetryLater,
+  type WorkerDependencies,
+} from "./WorkerDependencies.ts";
 
 export async function runReviewJob(
   job: ReviewJob,
@@ -39,6 +45,7 @@ export async function runReviewJob(
   let result: ReviewResult | undefined;
   const started = Date.now();
   try {
+    await restoreReading(job, runId, deps, fields);
     resumed = await resumeRun(runId, deps.review, job.promptTitle);
     if (resumed?.kind === "done") {
       deps.log.info("Review already done for this delivery", fields);
@@ -62,10 +69,81 @@ export async function runReviewJob(
       );
     }
   } catch (error) {
+    if (error instanceof ReadingPaused && deps.reading)
+      return continueLater(job, attempt, deps.reading, deps, fields);
     return giveUpOrRetry(job, attempt, classifyFailure(error), error, deps);
   }
+  if (job.continuation) await dropReading(runId, deps);
   if (resumed) return finishResumed(job, attempt, resumed.publish, deps, fields);
   return finishReview(job, attempt, result!, Date.now() - started, deps, fields);
+}
+
+/** A continuation takes in what the review's earlier invocations read. */
+async function restoreReading(
+  job: ReviewJob,
+  runId: string,
+  deps: WorkerDependencies,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  if (!job.continuation || !deps.reading) return;
+  const saved = await deps.reading.checkpoints.checkpoint(runId);
+  const kept = saved !== undefined && deps.reading.journal.load(saved);
+  deps.log.info(kept ? "Review continues where reading paused" : "Review continues, reading afresh", {
+    ...fields,
+    continuation: job.continuation,
+    readsKept: deps.reading.journal.size,
+  });
+}
+
+/**
+ * Reading paused to leave the invocation time for the model and posting: what was read is kept under the
+ * run's id and the review goes on in a job put back on the queue (a continuation, counted, with attempts of
+ * its own). The continuation is queued before this job ends, and the page's jobs run in order, so nothing
+ * else of the page runs between them.
+ */
+async function continueLater(
+  job: ReviewJob,
+  attempt: number,
+  reading: ReadingAcrossInvocations,
+  deps: WorkerDependencies,
+  fields: Record<string, unknown>,
+): Promise<JobOutcome> {
+  // Answers already on their way are worth keeping.
+  await reading.journal.idle();
+  const continuation = (job.continuation ?? 0) + 1;
+  if (continuation > MAX_CONTINUATIONS) {
+    const reason = `the page is too large to read in ${MAX_CONTINUATIONS + 1} runs of the worker. Ask whoever runs Margin to raise the worker's timeout or Notion request budget.`;
+    return giveUpOrRetry(job, attempt, { kind: "permanent", reason }, undefined, deps);
+  }
+  if (!reading.journal.usable) {
+    // Comments were posted while reading (an earlier run completed): start again rather than trust old reads.
+    return giveUpOrRetry(
+      job,
+      attempt,
+      { kind: "transient", reason: "the invocation ran out of time." },
+      undefined,
+      deps,
+    );
+  }
+  await reading.checkpoints.saveCheckpoint(deduplicationIdOf(job), reading.journal.save());
+  await reading.queue.send([{ ...job, continuation }]);
+  deps.log.info("Reading paused before the invocation's end; the review continues in a new one", {
+    ...fields,
+    continuation,
+    readsKept: reading.journal.size,
+    readsThisInvocation: reading.journal.recorded,
+    readsAnsweredFromCheckpoint: reading.journal.replayed,
+  });
+  return { kind: "continued", continuation };
+}
+
+async function dropReading(runId: string, deps: WorkerDependencies): Promise<void> {
+  try {
+    await deps.reading?.checkpoints.dropCheckpoint(runId);
+  } catch (error) {
+    // It expires on its own; a failure to tidy up must not fail the review.
+    deps.log.warn("Could not delete a reading checkpoint", { runId, error: describeError(error) });
+  }
 }
 
 /** What the review came to: posted, partly posted (the queue tries again), or not posted and why. */

@@ -18,7 +18,7 @@ describe("readConfig", () => {
     const config = readConfig({
       MARGIN_PROVIDER: " Anthropic ",
       MARGIN_MAX_ATTEMPTS: "5",
-      MARGIN_NOTION_RPS: "2.5",
+      MARGIN_NOTION_REQUESTS_PER_MINUTE: "600",
       NOTION_BASE_URL: "http://127.0.0.1:4010",
       MARGIN_OPENAI_API: "",
     });
@@ -26,7 +26,7 @@ describe("readConfig", () => {
     expect(config).toMatchObject({
       MARGIN_PROVIDER: "anthropic",
       MARGIN_MAX_ATTEMPTS: 5,
-      MARGIN_NOTION_RPS: 2.5,
+      MARGIN_NOTION_REQUESTS_PER_MINUTE: 600,
       NOTION_BASE_URL: "http://127.0.0.1:4010",
       MARGIN_REVIEWERS_PROPERTY: "Reviewers",
       MARGIN_MAX_REPLIES_PER_THREAD: 3,
@@ -39,7 +39,9 @@ describe("readConfig", () => {
     expect(refusal({ MARGIN_MAX_ATTEMPTS: "2.5" })).toMatch(/should be a whole number/);
     // Too large to be counted exactly is not a whole number either.
     expect(refusal({ MARGIN_CONTEXT_TOKENS: "1e20" })).toMatch(/should be a whole number of tokens/);
-    expect(refusal({ MARGIN_NOTION_RPS: "fast" })).toMatch(/should be a number of requests per second/);
+    expect(refusal({ MARGIN_NOTION_REQUESTS_PER_MINUTE: "fast" })).toMatch(
+      /should be a whole number of requests/,
+    );
   });
 
   it("says the range when a number is outside it", () => {
@@ -49,8 +51,8 @@ describe("readConfig", () => {
     expect(refusal({ MARGIN_MAX_TURNS: "0" })).toMatch(
       /^MARGIN_MAX_TURNS: Too small: expected number to be >=1/,
     );
-    expect(refusal({ MARGIN_NOTION_RPS: "0" })).toMatch(
-      /^MARGIN_NOTION_RPS: Too small: expected number to be >0/,
+    expect(refusal({ MARGIN_NOTION_REQUESTS_PER_MINUTE: "0" })).toMatch(
+      /^MARGIN_NOTION_REQUESTS_PER_MINUTE: Too small: expected number to be >=1/,
     );
   });
 

@@ -10,7 +10,13 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { esbuildOptions } from "../../infra/lambdaBundling.ts";
-import { AwsWorld, functionUrlEvent, lambdaContext, sqsEvent, WEBHOOK_SECRET } from "../support/awsWorld.ts";
+import {
+  AwsWorld,
+  functionUrlEvent,
+  lambdaContextSource,
+  sqsEvent,
+  WEBHOOK_SECRET,
+} from "../support/awsWorld.ts";
 import { loadWebhook } from "../support/fixtures.ts";
 import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
 
@@ -46,10 +52,11 @@ afterAll(async () => {
 async function invoke(
   bundle: string,
   event: unknown,
-  context: unknown,
+  /** The context as source (`lambdaContextSource`). */
+  context: string,
   env: NodeJS.ProcessEnv = aws.env(review),
 ): Promise<unknown> {
-  const script = `const { handler } = await import(${JSON.stringify(bundle)}); const result = await handler(${JSON.stringify(event)}, ${JSON.stringify(context)}); process.stdout.write("RESULT" + JSON.stringify(result));`;
+  const script = `const { handler } = await import(${JSON.stringify(bundle)}); const result = await handler(${JSON.stringify(event)}, ${context}); process.stdout.write("RESULT" + JSON.stringify(result));`;
   const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
     env: { PATH: process.env.PATH, ...env, POWERTOOLS_LOG_LEVEL: "ERROR" },
   });
@@ -64,7 +71,7 @@ describe("the bundled functions", () => {
       body: JSON.stringify(loadWebhook("automation-2026-shape")),
     });
 
-    const answer = (await invoke(bundles.webhook, delivery, lambdaContext("margin-webhook"))) as {
+    const answer = (await invoke(bundles.webhook, delivery, lambdaContextSource("margin-webhook"))) as {
       statusCode: number;
       body: string;
     };
@@ -73,7 +80,7 @@ describe("the bundled functions", () => {
     const worked = await invoke(
       bundles.worker,
       sqsEvent([{ body: JSON.parse(JSON.stringify(job)), groupId: idFor("doc") }]),
-      lambdaContext(),
+      lambdaContextSource(),
     );
 
     expect(answer.statusCode).toBe(202);
@@ -95,7 +102,7 @@ describe("the bundled functions", () => {
       const worked = await invoke(
         bundles.worker,
         sqsEvent([{ body: reviewJob("doc"), groupId: bedrock.pageId }]),
-        lambdaContext(),
+        lambdaContextSource(),
         {
           ...bedrockAws.env(bedrock),
           AWS_ACCESS_KEY_ID: "ASIATESTTESTTESTTEST",

@@ -128,7 +128,7 @@ describe("the CDK stack", () => {
     });
   });
 
-  it("lets the webhook only write the ledger and store the Notion webhook token, and the worker read and write the ledger", () => {
+  it("lets the webhook write the ledger (reading only the Notion budget's item) and store the Notion webhook token, and the worker read and write the ledger and queue continuations", () => {
     const statements = policyStatements;
     const actions = (prefix: string, service: string) =>
       statements(prefix)
@@ -137,6 +137,7 @@ describe("the CDK stack", () => {
         .sort();
     expect(actions("WebhookFunction", "dynamodb:")).toEqual([
       "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
       "dynamodb:PutItem",
       "dynamodb:UpdateItem",
     ]);
@@ -148,6 +149,7 @@ describe("the CDK stack", () => {
         "dynamodb:UpdateItem",
       ]),
     );
+    expect(actions("WorkerFunction", "sqs:")).toEqual(expect.arrayContaining(["sqs:SendMessage"]));
     const writes = (prefix: string) =>
       statements(prefix)
         .filter((statement) => [statement.Action].flat().includes("ssm:PutParameter"))

@@ -39,7 +39,7 @@ function reviewRfc(env: Record<string, string>) {
     NOTION_TOKEN: LIBRARY_TOKEN,
     NOTION_BASE_URL: notion.url,
     MARGIN_PROMPTS_DATABASE: idFor("prompts"),
-    MARGIN_NOTION_RPS: "200",
+    MARGIN_NOTION_REQUESTS_PER_MINUTE: "100000",
     OPENAI_BASE_URL: ollama.url,
     ...RECIPE,
     ...env,
@@ -86,7 +86,7 @@ describe("the RFC Reviewer on a local model", () => {
       NOTION_TOKEN: LIBRARY_TOKEN,
       NOTION_BASE_URL: notion.url,
       MARGIN_PROMPTS_DATABASE: idFor("prompts"),
-      MARGIN_NOTION_RPS: "200",
+      MARGIN_NOTION_REQUESTS_PER_MINUTE: "100000",
       OPENAI_BASE_URL: ollama.url,
       ...withoutContext,
     });

@@ -118,7 +118,7 @@ describe.each(ROUTES)("every library reviewer through $name", (route) => {
         NOTION_TOKEN: LIBRARY_TOKEN,
         NOTION_BASE_URL: notion.url,
         MARGIN_PROMPTS_DATABASE: idFor("prompts"),
-        MARGIN_NOTION_RPS: "200",
+        MARGIN_NOTION_REQUESTS_PER_MINUTE: "100000",
         MARGIN_PROVIDER: route.provider,
         MARGIN_MODEL: route.model,
         ...route.env(model.url),

@@ -16,7 +16,7 @@ import { FileLedger } from "../../lambda/ledger/FileLedger.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
 import { notionAdapters } from "../../lambda/notion/notionAdapters.ts";
 import { publishRun } from "../../lambda/review/publish/publishRun.ts";
-import { AwsWorld, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
+import { AwsWorld, lambdaContext, lambdaContextSource, sqsEvent } from "../support/awsWorld.ts";
 import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -80,7 +80,7 @@ describe("exactly-once publishing", () => {
     // The first attempt runs in its own process, as a Lambda invocation does, and dies while its third
     // comment is on the way to Notion; that comment still lands, as a write can after its sender died.
     const third = review.emulator.holds.hold("POST /v1/comments", { skip: 2 });
-    const script = `const { handler } = await import(${JSON.stringify(bundle)}); await handler(${JSON.stringify(event)}, ${JSON.stringify(lambdaContext())});`;
+    const script = `const { handler } = await import(${JSON.stringify(bundle)}); await handler(${JSON.stringify(event)}, ${lambdaContextSource()});`;
     child = spawn(process.execPath, ["--input-type=module", "-e", script], {
       env: { PATH: process.env.PATH, ...aws.env(review), POWERTOOLS_LOG_LEVEL: "SILENT" },
       stdio: "ignore",
@@ -116,7 +116,7 @@ describe("exactly-once publishing", () => {
       createNotionClient({
         token: "ntn_world_token",
         baseUrl: review.emulator.url,
-        throttle: { requestsPerSecond: 100, burst: 100 },
+        requestsPerMinute: 100_000,
       }),
     );
     const attemptedAt = new Date();

@@ -6,11 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { NotionWriteError } from "../../lambda/errors.ts";
-import {
-  createNotionClient,
-  MAX_RETRY_WAIT_MS,
-  SDK_RETRIES,
-} from "../../lambda/notion/createNotionClient.ts";
+import { createNotionClient, SDK_RETRIES } from "../../lambda/notion/createNotionClient.ts";
 import { WRITE_ATTEMPTS } from "../../lambda/notion/NotionCommentWriter.ts";
 import { notionAdapters } from "../../lambda/notion/notionAdapters.ts";
 import { ReviewWorld, TOKEN, textOf } from "../support/reviewWorld.ts";
@@ -21,13 +17,12 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function writer(maxRetryWaitMs?: number) {
+async function writer() {
   world = await ReviewWorld.start({ provider: "openai" });
   const client = createNotionClient({
     token: TOKEN,
     baseUrl: world.emulator.url,
-    throttle: { requestsPerSecond: 1000, burst: 1000 },
-    maxRetryWaitMs,
+    requestsPerMinute: 100_000,
   });
   return notionAdapters(client, { writePauseMs: 0 }).comments;
 }
@@ -52,11 +47,10 @@ describe("one comment write against a failing Notion", () => {
     expect(requestsTo("POST /v1/comments")).toBe(1 + SDK_RETRIES);
   });
 
-  it("told to wait an hour before each try, waits no longer than the client's cap", async () => {
-    // The time bound without a clock: the cap (MAX_RETRY_WAIT_MS, 10 s in production) is shortened to 50 ms;
-    // were Retry-After honoured instead, this write would wait five hours and the test would time out.
-    expect(MAX_RETRY_WAIT_MS).toBe(10_000);
-    const comments = await writer(50);
+  it("told to wait an hour, fails the write at once as worth trying later instead of waiting", async () => {
+    // Retry-After pauses the token's budget for everyone; a wait longer than a request may wait
+    // (MAX_BUDGET_WAIT_MS) is left to the queue's next attempt. Were it waited for, this test would time out.
+    const comments = await writer();
     world!.emulator.faults.script({
       endpoint: "POST /v1/comments",
       status: 429,
@@ -69,7 +63,9 @@ describe("one comment write against a failing Notion", () => {
       .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(NotionWriteError);
-    expect(requestsTo("POST /v1/comments")).toBe(1 + SDK_RETRIES);
+    expect((failure as NotionWriteError).transient).toBe(true);
+    expect((failure as NotionWriteError).message).toMatch(/rate limit holds Margin's requests until/);
+    expect(requestsTo("POST /v1/comments")).toBe(1);
   });
 
   it("answered 503 forever (an outcome it cannot know), looks on the page before each retry, and stops after its attempts", async () => {

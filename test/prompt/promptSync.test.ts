@@ -37,7 +37,12 @@ function emptyFolder(): string {
 function prompts(args: string[], env: NodeJS.ProcessEnv = {}) {
   return runMargin(
     ["prompts", ...args],
-    { NOTION_TOKEN: LIBRARY_TOKEN, NOTION_BASE_URL: notion!.url, MARGIN_NOTION_RPS: "200", ...env },
+    {
+      NOTION_TOKEN: LIBRARY_TOKEN,
+      NOTION_BASE_URL: notion!.url,
+      MARGIN_NOTION_REQUESTS_PER_MINUTE: "100000",
+      ...env,
+    },
     tmpdir(),
   );
 }
@@ -56,7 +61,7 @@ function sdk(): Client {
   return createNotionClient({
     token: LIBRARY_TOKEN,
     baseUrl: notion!.url,
-    throttle: { requestsPerSecond: 200, burst: 200 },
+    requestsPerMinute: 100_000,
   });
 }
 

@@ -59,7 +59,7 @@ async function startWorld(script = [turnFor("openai", [["finish_review", { summa
   const client = createNotionClient({
     token: TOKEN,
     baseUrl: world.emulator.url,
-    throttle: { requestsPerSecond: 200, burst: 200 },
+    requestsPerMinute: 100_000,
   });
   await client.blocks.children.append({
     block_id: idFor("rfc-reviewer"),
@@ -89,7 +89,7 @@ describe("a reviewer's reference pages", () => {
       createNotionClient({
         token: TOKEN,
         baseUrl: current.emulator.url,
-        throttle: { requestsPerSecond: 200, burst: 200 },
+        requestsPerMinute: 100_000,
       }),
     );
 

@@ -103,7 +103,7 @@ function review(pageId: string, prompt: string) {
     NOTION_TOKEN: LIBRARY_TOKEN,
     NOTION_BASE_URL: notion.url,
     MARGIN_PROMPTS_DATABASE: idFor("prompts"),
-    MARGIN_NOTION_RPS: "200",
+    MARGIN_NOTION_REQUESTS_PER_MINUTE: "100000",
     OPENAI_API_KEY: "sk-test-key",
     OPENAI_BASE_URL: model.url,
     MARGIN_PROVIDER: "openai",

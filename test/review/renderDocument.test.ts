@@ -176,7 +176,7 @@ async function readEveryBlockType() {
     createNotionClient({
       token: "t",
       baseUrl: emulator.url,
-      throttle: { requestsPerSecond: 500, burst: 500, maxConcurrent: 8 },
+      requestsPerMinute: 100_000,
     }),
   );
   return pages.readDocument(idFor("doc"), "RFC Reviewer");

@@ -55,7 +55,7 @@ export class AwsWorld {
       }[review.provider],
       MARGIN_PROVIDER: review.provider,
       MARGIN_MODEL: WORLD_MODELS[review.provider],
-      MARGIN_NOTION_RPS: "200",
+      MARGIN_NOTION_REQUESTS_PER_MINUTE: "100000",
       SSM_ENDPOINT: this.ssm.endpoint,
       SQS_ENDPOINT: this.sqs.endpoint,
       MARGIN_LEDGER_TABLE: LEDGER_TABLE,
@@ -153,6 +153,11 @@ export function sqsEvent(
       }),
     ),
   };
+}
+
+/** The same context as JavaScript source, for a handler run in a process of its own (JSON drops methods). */
+export function lambdaContextSource(name = "margin-worker"): string {
+  return `{ ...${JSON.stringify(lambdaContext(name))}, getRemainingTimeInMillis: () => 600000 }`;
 }
 
 /** The Lambda context the runtime passes (enough of it for Powertools). */

@@ -123,7 +123,7 @@ export class ReviewWorld {
       MARGIN_PROMPTS_DATABASE: this.promptsDatabaseId,
       MARGIN_PROVIDER: this.provider,
       MARGIN_MODEL: WORLD_MODELS[this.provider],
-      MARGIN_NOTION_RPS: "200",
+      MARGIN_NOTION_REQUESTS_PER_MINUTE: "100000",
       MARGIN_LEDGER_FILE: this.ledgerFile,
       ...keys,
       ...extra,

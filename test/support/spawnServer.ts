@@ -13,6 +13,8 @@ export interface SpawnedServer {
   process: ChildProcess;
   /** Resolves once the server has logged (on stderr, since it started) `count` lines containing `text`. */
   logged(text: string, count?: number): Promise<void>;
+  /** What it has logged on stderr so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function spawnServer(
       seen(text) >= count
         ? Promise.resolve()
         : new Promise((resolve) => waiting.push({ text, count, resolve })),
+    output: () => stderr,
     async stop() {
       child.kill("SIGTERM");
       await finished;
