@@ -7,6 +7,10 @@
  * - `RUN#<run>` / `RUN`: a run's plan and the state of each comment (expires after 30 days);
  * - `DELIVERY#<id>` / `DELIVERY`: a delivery taken (expires);
  * - `THREAD#<discussion>` / `REPLY#<time>#<run>`: a reply given (expires after three days).
+ * - `EVENTS#comment.created` / `EVENTS`: since when comment events have been arriving, and the latest;
+ * - `CHECKPOINT#<run>` / `HEAD` and `PART#<version>#<n>`: what a review read before its invocation ended
+ *   (expires after two days);
+ * - `BUDGET#notion` / `BUDGET`: the Notion request budget (see `budget/DynamoBudgetStore.ts`).
  */
 import { ConditionalCheckFailedException, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -18,12 +22,21 @@ import {
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { PostedComment } from "../review/model/ReviewComment.ts";
-import type { CommentState, DiscussionIndex, Ledger, PageMemory, RunRecord } from "../review/ports/Ledger.ts";
+import type {
+  CommentEventFlow,
+  CommentState,
+  DiscussionIndex,
+  Ledger,
+  PageMemory,
+  RunRecord,
+} from "../review/ports/Ledger.ts";
 import { CHECKPOINT_DAYS, type CheckpointStore } from "./CheckpointStore.ts";
 import { dynamoDbClient } from "./dynamoDbClient.ts";
 import { memoryHeaderSchema, parseRecord, postedCommentSchema, runRecordSchema } from "./ledgerRecords.ts";
 
 const RUN_DAYS = 30;
+/** The workspace's comment events (one item). */
+const EVENTS_KEY = { pk: "EVENTS#comment.created", sk: "EVENTS" };
 /** One part of a checkpoint: under DynamoDB's 400 KB item limit with room for the keys. */
 const CHECKPOINT_PART_BYTES = 350 * 1024;
 const REPLY_DAYS = 3;
@@ -125,6 +138,43 @@ export class DynamoLedger implements Ledger, CheckpointStore {
         ExpressionAttributeValues: { ":ids": new Set(blockIds) },
       }),
     );
+  }
+
+  async commentEvents(): Promise<CommentEventFlow | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.table, Key: EVENTS_KEY }));
+    if (typeof Item?.flowingSince !== "string" || typeof Item.lastSeenAt !== "string") return undefined;
+    return { flowingSince: Item.flowingSince, lastSeenAt: Item.lastSeenAt };
+  }
+
+  /** A new flow after a silence, else the latest time only moves forward: each a conditional update. */
+  async noteCommentEvent(at: string, silentSince: string): Promise<void> {
+    const update = (expression: string, condition: string) =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: EVENTS_KEY,
+          UpdateExpression: expression,
+          ConditionExpression: condition,
+          ExpressionAttributeValues: {
+            ":at": at,
+            ...(condition.includes(":silent") ? { ":silent": silentSince } : {}),
+          },
+        }),
+      );
+    try {
+      await update(
+        "SET flowingSince = :at, lastSeenAt = :at",
+        "attribute_not_exists(lastSeenAt) OR lastSeenAt < :silent",
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    try {
+      await update("SET lastSeenAt = :at", "lastSeenAt < :at");
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async run(runId: string): Promise<RunRecord | undefined> {

@@ -7,7 +7,14 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { PostedComment } from "../review/model/ReviewComment.ts";
-import type { CommentState, DiscussionIndex, Ledger, PageMemory, RunRecord } from "../review/ports/Ledger.ts";
+import type {
+  CommentEventFlow,
+  CommentState,
+  DiscussionIndex,
+  Ledger,
+  PageMemory,
+  RunRecord,
+} from "../review/ports/Ledger.ts";
 import type { CheckpointStore } from "./CheckpointStore.ts";
 import { memoryHeaderSchema, parseRecord, postedCommentSchema, runRecordSchema } from "./ledgerRecords.ts";
 
@@ -18,6 +25,7 @@ interface FileContent {
   runs: Record<string, unknown>;
   deliveries: Record<string, string>;
   replies: Record<string, Array<{ at: string; runId: string }>>;
+  commentEvents?: CommentEventFlow;
 }
 
 const EMPTY: FileContent = { memories: {}, discussions: {}, runs: {}, deliveries: {}, replies: {} };
@@ -74,6 +82,19 @@ export class FileLedger implements Ledger, CheckpointStore {
       content.discussions[pageId] = scannedAt
         ? { blockIds: [...new Set(blockIds)].sort(), scannedAt }
         : { ...index, blockIds: [...new Set([...index.blockIds, ...blockIds])].sort() };
+    });
+  }
+
+  async commentEvents(): Promise<CommentEventFlow | undefined> {
+    return (await this.read()).commentEvents;
+  }
+
+  noteCommentEvent(at: string, silentSince: string): Promise<void> {
+    return this.update((content) => {
+      const flow = content.commentEvents;
+      if (!flow || flow.lastSeenAt < silentSince)
+        content.commentEvents = { flowingSince: at, lastSeenAt: at };
+      else if (flow.lastSeenAt < at) content.commentEvents = { ...flow, lastSeenAt: at };
     });
   }
 

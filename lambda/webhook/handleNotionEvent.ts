@@ -17,6 +17,7 @@ import type { ReplyJob } from "../queue/ReviewJob.ts";
 import type { ReviewQueue } from "../queue/ReviewQueue.ts";
 import { parseNotionId } from "../review/model/parseNotionId.ts";
 import type { Ledger } from "../review/ports/Ledger.ts";
+import { EVENT_SILENCE_HOURS } from "../review/read/readWithMemory.ts";
 import * as z from "../schema.ts";
 import { answer, type HttpRequest, type HttpResponse, refuse } from "./HttpExchange.ts";
 import { MAX_CLOCK_SKEW_MS, MAX_ID_CHARACTERS } from "./limits.ts";
@@ -125,6 +126,11 @@ async function takeComment(
   if (!data.success || !pageId || !anchorId || !commentId)
     return refuse(400, "The comment.created event has no page, parent or comment id.");
   if (data.data.parent.type === "block") await deps.ledger?.indexDiscussions(pageId, [anchorId]);
+  // Events arriving keep every page's index complete, which spares re-reviews the periodic full listing.
+  await deps.ledger?.noteCommentEvent(
+    now.toISOString(),
+    new Date(now.getTime() - EVENT_SILENCE_HOURS * 3_600_000).toISOString(),
+  );
   if (now.getTime() - Date.parse(event.timestamp) > deps.maxEventAgeMinutes * 60_000)
     return ignore(event, "The event is too old to answer.", deps);
   if (event.authors.length === 0 || event.authors.some((author) => author.type !== "person"))

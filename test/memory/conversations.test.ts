@@ -2,6 +2,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { signWebhookPayload } from "@notionhq/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
+import { ledgerFor, readConfig } from "../../lambda/config/config.ts";
 import { createWebhookHandler } from "../../lambda/handlers/webhookHandler.ts";
 import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
 import { AwsWorld, functionUrlEvent, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
@@ -136,6 +137,10 @@ describe("conversations with the reviewer", () => {
     expect(again.body).toEqual({ ignored: "This event was already taken." });
     expect(queues.queued()).toEqual([]);
     expect(world.model.requests).toHaveLength(2);
+    // Events arriving are noted: while they flow, re-reviews trust the discussion index they keep.
+    const flow = await ledgerFor(readConfig(queues.env(world)), "/tmp").commentEvents();
+    expect(flow?.flowingSince).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(Date.now() - Date.parse(flow!.lastSeenAt)).toBeLessThan(60_000);
   });
 
   it("answers a person who mentions the reviewer by name in a new discussion", async () => {

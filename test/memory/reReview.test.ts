@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
+import { ledgerFor, readConfig } from "../../lambda/config/config.ts";
 import { type LocalDynamo, startLocalDynamo } from "../support/dynamoWorld.ts";
 import { ReviewWorld, textOf, turnFor } from "../support/reviewWorld.ts";
 
@@ -208,5 +209,38 @@ describe.each(LEDGERS)("a re-review from the reviewer's memory in %s", (_name, l
     expect(first).toBe(10);
     expect(second).toBe(3);
     expect(third).toBe(10);
+  });
+
+  it("trusts the index comment events keep while they arrive, and lists all discussions again when a flow starts anew", async () => {
+    const ledger = await ledgerEnv();
+    world = await ReviewWorld.start({
+      provider: "openai",
+      script: [
+        firstReview,
+        turnFor("openai", [["finish_review", { summary: "Same." }]]),
+        turnFor("openai", [["finish_review", { summary: "Same." }]]),
+      ],
+    });
+    const memory = ledgerFor(readConfig(world.env(ledger)), process.cwd());
+    const hourAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
+    const commentReads = () =>
+      world!.emulator.counters.snapshot().endpoints["GET /v1/comments"]?.requests ?? 0;
+    // The webhook has been receiving comment events since before the first review listed the page.
+    await memory.noteCommentEvent(hourAgo(2), hourAgo(74));
+    const everyIndexIsOld = world.env({ ...ledger, MARGIN_FULL_SCAN_HOURS: "0" });
+
+    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"], world.env(ledger));
+    const first = commentReads();
+    await memory.noteCommentEvent(new Date().toISOString(), hourAgo(72));
+    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"], everyIndexIsOld);
+    const trusted = commentReads() - first;
+    // A silence longer than EVENT_SILENCE_HOURS: the flow that starts now vouches for nothing listed before it.
+    await memory.noteCommentEvent(new Date().toISOString(), new Date(Date.now() + 1_000).toISOString());
+    await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"], everyIndexIsOld);
+    const afterSilence = commentReads() - first - trusted;
+
+    expect(first).toBe(10);
+    expect(trusted).toBe(3);
+    expect(afterSilence).toBe(10);
   });
 });

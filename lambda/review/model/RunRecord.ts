@@ -45,6 +45,15 @@ export interface PageMemory {
   comments: PostedComment[];
 }
 
+/**
+ * The workspace's `comment.created` events as Margin has received them: since when without a long silence,
+ * and the latest. While they flow, every new discussion is added to its page's index as it is created.
+ */
+export interface CommentEventFlow {
+  flowingSince: string;
+  lastSeenAt: string;
+}
+
 export interface DiscussionIndex {
   /** Blocks of the page known to carry discussions. */
   blockIds: string[];

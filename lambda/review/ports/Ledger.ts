@@ -6,9 +6,15 @@
  * the per-thread cap). DynamoDB in AWS, a local file for the command line and `margin serve`.
  */
 import type { PostedComment } from "../model/ReviewComment.ts";
-import type { CommentState, DiscussionIndex, PageMemory, RunRecord } from "../model/RunRecord.ts";
+import type {
+  CommentEventFlow,
+  CommentState,
+  DiscussionIndex,
+  PageMemory,
+  RunRecord,
+} from "../model/RunRecord.ts";
 
-export type { CommentState, DiscussionIndex, PageMemory, RunRecord };
+export type { CommentEventFlow, CommentState, DiscussionIndex, PageMemory, RunRecord };
 
 export interface Ledger {
   memory(pageId: string, promptId: string): Promise<PageMemory | undefined>;
@@ -34,6 +40,14 @@ export interface Ledger {
   discussionIndex(pageId: string): Promise<DiscussionIndex>;
   /** Adds blocks known to carry discussions; with `scannedAt`, records a full scan (replacing the list). */
   indexDiscussions(pageId: string, blockIds: string[], scannedAt?: string): Promise<void>;
+
+  /** How comment events have been arriving; undefined if none ever did. */
+  commentEvents(): Promise<CommentEventFlow | undefined>;
+  /**
+   * Notes a comment event received at `at`; when the one before came before `silentSince` (or none did),
+   * a new flow starts at `at`.
+   */
+  noteCommentEvent(at: string, silentSince: string): Promise<void>;
 
   run(runId: string): Promise<RunRecord | undefined>;
   /** Creates the run unless it exists; returns the one stored (an earlier attempt's, if any). */
