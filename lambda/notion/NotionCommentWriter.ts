@@ -59,7 +59,7 @@ export class NotionCommentWriter implements CommentWriter {
           display_name: { type: "custom", custom: { name: displayName } },
         }),
       // A 5xx or a timeout may have committed the comment anyway: look before writing again.
-      async () => this.findComment(target, displayName, startedAt, await known()),
+      async () => this.findComment(target, displayName, startedAt, await known(), markdown),
     );
   }
 
@@ -75,6 +75,7 @@ export class NotionCommentWriter implements CommentWriter {
     displayName: string,
     since: Date,
     known: ReadonlySet<string>,
+    markdown: string,
   ): Promise<WrittenComment | undefined> {
     const bot = await this.session.botUser();
     const anchor =
@@ -93,7 +94,8 @@ export class NotionCommentWriter implements CommentWriter {
         comment.created_by.id === bot.id &&
         comment.display_name?.resolved_name === displayName &&
         Date.parse(comment.created_time) >= earliest &&
-        !known.has(comment.id)
+        !known.has(comment.id) &&
+        opensLike(markdown, comment.rich_text.map((item) => item.plain_text).join(""))
       ) {
         return { id: comment.id, discussionId: comment.discussion_id };
       }
@@ -141,6 +143,28 @@ export class NotionCommentWriter implements CommentWriter {
       }
     }
   }
+}
+
+/** Letters compared: enough to tell two comments apart, few enough to stay clear of Notion's rendering. */
+const OPENING_CHARACTERS = 24;
+
+/**
+ * Whether a comment's text opens with the words of the markdown it was posted from: the first line's
+ * letters and digits up to its first tag (a mention shows as the person's name, not the tag's text),
+ * without its list or quote marker and its links' targets.
+ */
+function opensLike(markdown: string, plainText: string): boolean {
+  const words = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]/gu, "")
+      .slice(0, OPENING_CHARACTERS);
+  const firstLine = (markdown.split("\n").find((line) => line.trim() !== "") ?? "")
+    .replace(/^\s*(?:[-*+>#]+|\d+[.)])\s+/, "")
+    .replace(/\]\([^)]*\)/g, "]")
+    .split("<")[0]!;
+  // Nothing to compare (the text opens with a tag): the other marks have to do.
+  return words(plainText).startsWith(words(firstLine));
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -226,7 +226,7 @@ function publishFailed(
     posted === 0
       ? classified.reason
       : classified.kind === "transient"
-        ? `Notion kept failing while the review was being posted: ${posted} of ${planned} comments are on the page. Ask for a review again later to get the rest.`
+        ? `Notion kept failing while the review was being posted: ${posted} of ${planned} comments are on the page. The rest will be posted when this page is next reviewed.`
         : `${posted} of ${planned} comments are on the page; Notion would not take the rest. ${classified.reason}`;
   return giveUpOrRetry(job, attempt, { ...classified, reason }, error, deps);
 }

@@ -172,7 +172,7 @@ describe("exactly-once publishing", () => {
     expect(afterTheFailure).toEqual([
       "Major: How slow?",
       "Major: Why four?",
-      "I could not review this page: Notion kept failing while the review was being posted: 2 of 5 comments are on the page. Ask for a review again later to get the rest.",
+      "I could not review this page: Notion kept failing while the review was being posted: 2 of 5 comments are on the page. The rest will be posted when this page is next reviewed.",
     ]);
     const blockComments = review
       .botComments()

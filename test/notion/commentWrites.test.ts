@@ -109,6 +109,28 @@ describe("one comment write against a failing Notion", () => {
     },
   );
 
+  it("does not take a note it left on the page under the same name for the summary it is writing", async () => {
+    const comments = await writer();
+    const page = { kind: "page", pageId: world!.pageId } as const;
+    // A note Margin keeps no record of (the queue gave up on a review), posted the same minute.
+    await comments.postComment(
+      page,
+      "I could not review this page: Notion kept failing.",
+      "RFC Reviewer",
+      NONE_KNOWN,
+    );
+    world!.emulator.faults.script({ endpoint: "POST /v1/comments", status: 503 });
+
+    const written = await comments.postComment(page, "**Verdict:** not ready.", "RFC Reviewer", NONE_KNOWN);
+
+    const posted = world!.botComments();
+    expect(posted.map(textOf)).toEqual([
+      "I could not review this page: Notion kept failing.",
+      "Verdict: not ready.",
+    ]);
+    expect(written.id).toBe(posted[1]!.id);
+  });
+
   it("does not take a comment it posted a moment before on the same block for the one it is writing", async () => {
     const comments = await writer();
     const first = await comments.postComment(

@@ -38,15 +38,18 @@ export interface CommentWriter {
   updateComment(commentId: string, markdown: string): Promise<WrittenComment>;
 
   /**
-   * The comment an attempt that cannot be accounted for left at `target`, if it went through: recognised by
-   * what Notion keeps verbatim, not by its text (which Notion renders its own way): posted by the
+   * The comment an attempt that cannot be accounted for left at `target`, if it went through: posted by the
    * integration as `displayName`, since `since` (to the minute, as Notion stamps comments), starting a
-   * discussion (or in the discussion replied to), and not one of the `known` comments.
+   * discussion (or in the discussion replied to), not one of the `known` comments, and opening with the
+   * words of `markdown` (compared letters and digits only: Notion renders markdown its own way). The words
+   * tell it from another comment Margin posted there under the same name, such as a note that a review
+   * could not run.
    */
   findComment(
     target: CommentTarget,
     displayName: string,
     since: Date,
     known: ReadonlySet<string>,
+    markdown: string,
   ): Promise<WrittenComment | undefined>;
 }

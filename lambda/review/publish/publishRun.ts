@@ -160,6 +160,7 @@ async function findAttempt(
     context.reviewerName,
     new Date(attemptedAt),
     await context.known.all(),
+    splitCommentText(comment.text)[0]!,
   );
 }
 
