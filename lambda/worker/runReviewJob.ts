@@ -45,6 +45,9 @@ export async function runReviewJob(
   let result: ReviewResult | undefined;
   const started = Date.now();
   try {
+    // From here the page is read afresh: a delivery that comes now queues a review of its own, while one
+    // that came before this started has joined this review. Given back first, so no failure keeps it.
+    await deps.review.ledger?.releaseDelivery(sameReviewKeyOf(job));
     await restoreReading(job, runId, deps, fields);
     resumed = await resumeRun(runId, deps.review, job.promptTitle);
     if (resumed?.kind === "done") {
@@ -52,9 +55,6 @@ export async function runReviewJob(
       return { kind: "skipped", reason: "This delivery's review was already posted." };
     }
     deps.log.info(resumed ? "Review resumed" : "Review started", fields);
-    // From here the page is read afresh: a delivery that comes now queues a review of its own, while one
-    // that came before this started has joined this review.
-    await deps.review.ledger?.releaseDelivery(sameReviewKeyOf(job));
     await setStatus(deps.status, job.pageId, "Reviewing", deps.log);
     if (!resumed) {
       result = await reviewPage(
