@@ -49,8 +49,8 @@ export function createWorkerHandler(
     logger.addContext(context);
     // Lambda stops the function at its timeout: the job's Notion requests stop a little before, so what was
     // read can be kept and the review continued (one record per invocation: the event source's batch size).
-    const remainingMs = context.getRemainingTimeInMillis();
-    invocation = { endsAt: Date.now() + remainingMs - END_MARGIN_MS, timeoutMs: remainingMs };
+    const usableMs = context.getRemainingTimeInMillis() - END_MARGIN_MS;
+    invocation = { endsAt: Date.now() + usableMs, timeoutMs: usableMs };
     const processor = new SqsFifoPartialProcessorAsync();
     // Jobs of other pages go on when one fails; a page's later jobs wait behind its failed one.
     return processPartialResponse(event, handleRecord, processor, {

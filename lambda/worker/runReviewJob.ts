@@ -115,6 +115,16 @@ async function continueLater(
     const reason = `the page is too large to read in ${MAX_CONTINUATIONS + 1} runs of the worker. Ask whoever runs Margin to raise the worker's timeout or Notion request budget.`;
     return giveUpOrRetry(job, attempt, { kind: "permanent", reason }, undefined, deps);
   }
+  if (reading.journal.recorded === 0) {
+    // Nothing read in this invocation: continuing would only go round again. Left to the queue's next attempt.
+    return giveUpOrRetry(
+      job,
+      attempt,
+      { kind: "transient", reason: "the worker ran out of time before reading anything." },
+      undefined,
+      deps,
+    );
+  }
   if (!reading.journal.usable) {
     // Comments were posted while reading (an earlier run completed): start again rather than trust old reads.
     return giveUpOrRetry(

@@ -81,11 +81,23 @@ describe("the CDK stack", () => {
     );
   });
 
-  it("gives the worker its timeout, reserved concurrency and a FIFO event source reporting partial batch failures", () => {
+  it("gives the worker its timeout, reserved concurrency and a FIFO event source reporting partial batch failures, and both functions the Notion budget", () => {
     template.hasResourceProperties("AWS::Lambda::Function", {
       Timeout: 240,
       ReservedConcurrentExecutions: 3,
       MemorySize: 1024,
+      // The same timeout to stop reading by, the queue to continue on, and the token's shared Notion budget.
+      Environment: {
+        Variables: Match.objectLike({
+          MARGIN_WORKER_TIMEOUT_SECONDS: "240",
+          MARGIN_QUEUE_URL: Match.anyValue(),
+          MARGIN_NOTION_REQUESTS_PER_MINUTE: "180",
+        }),
+      },
+    });
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Timeout: 10,
+      Environment: { Variables: Match.objectLike({ MARGIN_NOTION_REQUESTS_PER_MINUTE: "180" }) },
     });
     template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
       BatchSize: 1,

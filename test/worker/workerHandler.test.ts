@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { createWebhookHandler } from "../../lambda/handlers/webhookHandler.ts";
 import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
+import { DynamoLedger } from "../../lambda/ledger/DynamoLedger.ts";
 import { deduplicationIdOf } from "../../lambda/queue/ReviewJob.ts";
 import { DECLINED } from "../../lambda/worker/runReviewJob.ts";
 import {
@@ -273,5 +274,40 @@ describe("the worker function", () => {
     expect(everything).not.toContain("ntn_world_token");
     expect(everything).not.toContain("sk-test-key");
     expect(everything).not.toContain("rename the session service");
+  });
+
+  it("reads a long page across invocations: keeps what it read in DynamoDB and continues the review through the queue", async () => {
+    const lines = Array.from({ length: 200 }, (_, index) => `Step ${index + 1} of the plan. ^s${index + 1}`);
+    const { review, aws, handler } = await start({
+      markdown: lines.join("\n"),
+      // Each answer takes a while, as over the internet: reading takes longer than the first invocation has.
+      emulator: { latencyMs: 25 },
+      script: [turnFor("openai", [["finish_review", { summary: "Ready." }]])],
+    });
+    const job = reviewJob("doc", { eventId: "automation-long" });
+    // An invocation with a second left after the worker's own margin (Lambda says what remains).
+    const short = { ...lambdaContext(), getRemainingTimeInMillis: () => 16_000 };
+
+    const first = await handler(sqsEvent([{ body: job, groupId: review.pageId }]), short);
+
+    expect(first).toEqual({ batchItemFailures: [] });
+    const [continuation, ...others] = aws.queued();
+    expect(others).toEqual([]);
+    expect(continuation).toMatchObject({ kind: "review", pageId: review.pageId, continuation: 1 });
+    expect(continuation!.deduplicationId).not.toBe(deduplicationIdOf(job));
+    const kept = await DynamoLedger.at(LEDGER_TABLE, aws.dynamo.endpoint).checkpoint(deduplicationIdOf(job));
+    expect(kept?.length).toBeGreaterThan(0);
+    expect(review.model.requests).toHaveLength(0);
+
+    // The queue delivers the continuation to an invocation with time enough.
+    const { groupId, deduplicationId: _queued, ...body } = continuation!;
+    const second = await handler(sqsEvent([{ body, groupId: String(groupId) }]), lambdaContext());
+
+    expect(second).toEqual({ batchItemFailures: [] });
+    expect(review.model.requests).toHaveLength(1);
+    expect(review.botComments().map(textOf)).toEqual([expect.stringMatching(/^Ready\./)]);
+    expect(
+      await DynamoLedger.at(LEDGER_TABLE, aws.dynamo.endpoint).checkpoint(deduplicationIdOf(job)),
+    ).toBeUndefined();
   });
 });
