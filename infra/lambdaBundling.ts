@@ -26,6 +26,8 @@ const CREDENTIALS = resolve(import.meta.dirname, "lambdaCredentials.ts");
 const ALIAS: Record<string, string> = {
   "@aws-sdk/credential-provider-node": CREDENTIALS,
   "@aws-sdk/credential-providers": CREDENTIALS,
+  // The Bedrock client's resources: the Messages API without the beta API's tree (`bedrockResources.ts`).
+  "@anthropic-ai/sdk/resources/index": resolve(import.meta.dirname, "bedrockResources.ts"),
 };
 
 export const LAMBDA_BUNDLING: BundlingOptions = {
