@@ -65,12 +65,15 @@ function sdk(): Client {
   });
 }
 
+/** The library's files: the reviewers and references (the labelled documents in `eval/` live only in files). */
 function files(folder: string): Record<string, string> {
   const read = (dir: string, prefix: string): Array<[string, string]> =>
     readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-      entry.isDirectory()
-        ? read(join(dir, entry.name), `${prefix}${entry.name}/`)
-        : [[`${prefix}${entry.name}`, readFileSync(join(dir, entry.name), "utf8")] as [string, string]],
+      `${prefix}${entry.name}` === "eval"
+        ? []
+        : entry.isDirectory()
+          ? read(join(dir, entry.name), `${prefix}${entry.name}/`)
+          : [[`${prefix}${entry.name}`, readFileSync(join(dir, entry.name), "utf8")] as [string, string]],
     );
   return Object.fromEntries(read(folder, ""));
 }

@@ -38,6 +38,15 @@ export const finishReviewArguments = z.strictObject({
   summary: z.string().check(z.minLength(1), z.describe("The summary comment for the whole page.")),
 });
 
+/**
+ * When the reviewer replies in a discussion: the one statement of the rule, in the description of the tool
+ * it governs, which the model reads in a review and in reply mode alike. The fixed instructions
+ * (`buildReviewInput.ts`) point to it rather than restate it; `ReviewActions` enforces the part code can
+ * check (the last word, once per discussion).
+ */
+export const REPLY_RULE =
+  "Reply once in an existing discussion where someone wrote to you: asked you a question, or answered or challenged one of your comments. Briefly and directly. Never where the last word is already yours, nor to a thank-you or a note meant for someone else.";
+
 export type CommentOnBlockArguments = z.infer<typeof commentOnBlockArguments>;
 export type ReplyInThreadArguments = z.infer<typeof replyInThreadArguments>;
 
@@ -47,7 +56,7 @@ const TOOLS = {
     schema: commentOnBlockArguments,
   },
   reply_in_thread: {
-    description: "Reply in an existing discussion, where someone asked you something or answered you.",
+    description: REPLY_RULE,
     schema: replyInThreadArguments,
   },
   finish_review: {

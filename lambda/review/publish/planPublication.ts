@@ -100,7 +100,13 @@ const MIN_MODEL_SUMMARY = 1_500;
 
 /**
  * The summary comment: the model's summary, the "Also noted" list of findings not posted on their blocks,
- * and a footer, within MAX_SUMMARY_CHARACTERS. When it is too long, the list keeps as many findings as fit
+ * and a footer, within MAX_SUMMARY_CHARACTERS.
+ *
+ * Each finding is listed in one place. One posted on its block is never repeated here; one that is not
+ * (over the limit, or below the minimum severity) is listed once, in "Also noted", and only here. The
+ * model's own summary carries neither: its fixed instructions (`buildReviewInput.ts`) and the reviewers'
+ * prompts ask it for the verdict, the points that belong to no single block, and the questions for the
+ * author, and to raise every point about a block with `comment_on_block`. When it is too long, the list keeps as many findings as fit
  * (saying how many more there were) and the model's part is cut at a line or word with a note saying so.
  */
 function summaryText(input: PlanInput, inlineCount: number, inSummary: Finding[]): string {
