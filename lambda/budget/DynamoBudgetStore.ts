@@ -55,13 +55,15 @@ export class DynamoBudgetStore implements BudgetStore {
         await this.client.send(
           new PutCommand({
             TableName: this.table,
-            Item: { ...KEY, ...state, version: current.version + 1 },
-            ...(current.version === 0
-              ? { ConditionExpression: "attribute_not_exists(pk)" }
-              : {
-                  ConditionExpression: "version = :version",
-                  ExpressionAttributeValues: { ":version": current.version },
-                }),
+            Item: { ...KEY, ...state, version: (current.version ?? 0) + 1 },
+            ...(current.version === undefined
+              ? {}
+              : current.version === 0
+                ? { ConditionExpression: "attribute_not_exists(pk)" }
+                : {
+                    ConditionExpression: "version = :version",
+                    ExpressionAttributeValues: { ":version": current.version },
+                  }),
           }),
         );
         return grant;
@@ -71,14 +73,15 @@ export class DynamoBudgetStore implements BudgetStore {
     }
   }
 
-  private async read(): Promise<{ state: BudgetState; version: number }> {
+  /** The state and its version; no version for an item that does not parse, which is then overwritten. */
+  private async read(): Promise<{ state: BudgetState; version: number | undefined }> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.table, Key: KEY, ConsistentRead: true }),
     );
     if (!Item) return { state: { sent: [], pausedUntil: 0 }, version: 0 };
     const parsed = itemSchema.safeParse(Item);
     // A malformed item is replaced rather than trusted: the budget is a courtesy to Notion, not a record.
-    if (!parsed.success) return { state: { sent: [], pausedUntil: 0 }, version: Number(Item.version) || 0 };
+    if (!parsed.success) return { state: { sent: [], pausedUntil: 0 }, version: undefined };
     return {
       state: { sent: parsed.data.sent, pausedUntil: parsed.data.pausedUntil },
       version: parsed.data.version,

@@ -149,7 +149,12 @@ export class RequestBudget {
           for (const waiter of this.waiting.splice(0)) waiter.reject(error);
           return;
         }
-        for (const waiter of this.waiting.splice(0, grant.granted)) waiter.resolve();
+        // A waiter whose time to start passed while the pump slept gets no permit, however many there are.
+        const late = this.clock.now();
+        for (const waiter of this.waiting.splice(0, grant.granted)) {
+          if (waiter.startBy < late) waiter.reject(new BudgetWaitTooLong(waiter.startBy, late));
+          else waiter.resolve();
+        }
         if (this.waiting.length === 0) return;
         this.refuseThoseWhoCannotWait(grant.retryAt);
         if (this.waiting.length > 0) await this.clock.sleep(Math.max(1, grant.retryAt - this.clock.now()));

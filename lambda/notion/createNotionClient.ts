@@ -49,6 +49,7 @@ export interface NotionClientOptions {
   journal?: NotionFetchOptions["journal"];
   deadline?: NotionFetchOptions["deadline"];
   onRateLimited?: NotionFetchOptions["onRateLimited"];
+  overdraw?: NotionFetchOptions["overdraw"];
   clock?: NotionFetchOptions["clock"];
 }
 
@@ -70,6 +71,7 @@ export function createNotionClient(options: NotionClientOptions): Client {
       maxWaitMs: options.maxWaitMs ?? MAX_BUDGET_WAIT_MS,
       attemptTimeoutMs: options.timeoutMs ?? 30_000,
       onRateLimited: options.onRateLimited,
+      overdraw: options.overdraw,
       clock: options.clock,
     }),
     // Retry-After is waited for in the budget; the SDK's own wait before a retry only needs to be short.

@@ -52,6 +52,8 @@ export interface NotionFetchOptions {
   /** One attempt's network timeout. */
   attemptTimeoutMs: number;
   onRateLimited?(event: RateLimitEvent): void;
+  /** Send anyway when the budget cannot give a permit within `maxWaitMs` (the webhook's few requests). */
+  overdraw?: boolean;
   /** Extra attempts for a read that failed at the gateway. */
   readRetries?: number;
   retryDelayMs?: number;
@@ -133,6 +135,8 @@ async function permit(options: NotionFetchOptions, startBy: number, isRead: bool
   } catch (error) {
     if (!(error instanceof BudgetWaitTooLong)) throw error;
     if (deadline) throw deadline.tooLate(isRead);
+    // The webhook must answer within seconds: its few requests overdraw the budget rather than wait.
+    if (options.overdraw) return;
     throw new NotionBusyError(
       `Notion's rate limit holds Margin's requests until ${new Date(error.permitAt).toISOString()}, longer than a request waits; try again later.`,
       { cause: error },

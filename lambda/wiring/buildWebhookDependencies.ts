@@ -14,13 +14,19 @@ import type { ReviewQueue } from "../queue/ReviewQueue.ts";
 import type { WebhookDependencies } from "../webhook/handleWebhookRequest.ts";
 import { notionClientFor } from "./notionClientFor.ts";
 
+/** The longest the webhook waits for a permit before it sends its request anyway. */
+const WEBHOOK_BUDGET_WAIT_MS = 2_000;
+
 export async function buildWebhookDependencies(
   config: MarginConfig,
   secrets: Secrets,
   queue: ReviewQueue,
   cwd: string,
 ): Promise<Omit<WebhookDependencies, "log" | "correlationId">> {
-  const session = new NotionSession(await notionClientFor(config, secrets));
+  // Notion's automation waits for the answer: the webhook waits a moment for the budget, then goes ahead.
+  const session = new NotionSession(
+    await notionClientFor(config, secrets, { maxWaitMs: WEBHOOK_BUDGET_WAIT_MS, overdraw: true }),
+  );
   return {
     secrets,
     candidates: verificationCandidatesFor(config, cwd),

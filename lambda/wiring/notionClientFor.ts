@@ -10,7 +10,10 @@ import { requireSecret, type Secrets } from "../config/secrets.ts";
 import { createNotionClient, type NotionClientOptions } from "../notion/createNotionClient.ts";
 import { notionBudgetFor } from "./notionBudget.ts";
 
-export type JobClientOptions = Pick<NotionClientOptions, "journal" | "deadline" | "onRateLimited">;
+export type JobClientOptions = Pick<
+  NotionClientOptions,
+  "journal" | "deadline" | "onRateLimited" | "overdraw" | "maxWaitMs"
+>;
 
 export async function notionClientFor(
   config: MarginConfig,

@@ -73,20 +73,24 @@ export async function runReviewJob(
       return continueLater(job, attempt, deps.reading, deps, fields);
     return giveUpOrRetry(job, attempt, classifyFailure(error), error, deps);
   }
-  if (job.continuation) await dropReading(runId, deps);
+  if (deps.reading) await dropReading(runId, deps);
   if (resumed) return finishResumed(job, attempt, resumed.publish, deps, fields);
   return finishReview(job, attempt, result!, Date.now() - started, deps, fields);
 }
 
-/** A continuation takes in what the review's earlier invocations read. */
+/**
+ * A continuation takes in what the review's earlier invocations read; so does a redelivery of a job whose
+ * continuation could not be queued after its reads were saved.
+ */
 async function restoreReading(
   job: ReviewJob,
   runId: string,
   deps: WorkerDependencies,
   fields: Record<string, unknown>,
 ): Promise<void> {
-  if (!job.continuation || !deps.reading) return;
+  if (!deps.reading) return;
   const saved = await deps.reading.checkpoints.checkpoint(runId);
+  if (saved === undefined && !job.continuation) return;
   const kept = saved !== undefined && deps.reading.journal.load(saved);
   deps.log.info(kept ? "Review continues where reading paused" : "Review continues, reading afresh", {
     ...fields,

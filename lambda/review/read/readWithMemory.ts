@@ -41,11 +41,14 @@ export async function readWithMemory(
     const scannedAt = now().toISOString();
     const document = await pages.readDocument(pageId, reviewerName);
     // Discussions an event added while the page was being listed are kept: the listing may have passed them.
+    // While events flow the listing only adds to the index (a listing read over several invocations cannot
+    // tell which additions came while it ran); without them it replaces it, dropping resolved discussions.
+    const current = (await ledger.discussionIndex(pageId)).blockIds;
     const before = new Set(index.blockIds);
-    const during = (await ledger.discussionIndex(pageId)).blockIds.filter((id) => !before.has(id));
+    const kept = eventsFlow(events, deps) ? current : current.filter((id) => !before.has(id));
     await ledger.indexDiscussions(
       pageId,
-      [...document.threads.flatMap((thread) => (thread.blockId ? [thread.blockId] : [])), ...during],
+      [...document.threads.flatMap((thread) => (thread.blockId ? [thread.blockId] : [])), ...kept],
       scannedAt,
     );
     return document;
@@ -68,9 +71,13 @@ function indexHolds(index: DiscussionIndex, events: CommentEventFlow | undefined
   const now = deps.now().getTime();
   const maxAgeMs = (deps.fullScanAfterHours ?? DEFAULT_FULL_SCAN_HOURS) * 3_600_000;
   if (now - Date.parse(index.scannedAt) < maxAgeMs) return true;
+  return events !== undefined && events.flowingSince <= index.scannedAt && eventsFlow(events, deps);
+}
+
+/** Whether comment events have arrived recently enough to be trusted to keep indexes complete. */
+function eventsFlow(events: CommentEventFlow | undefined, deps: MemoryRead): boolean {
   return (
     events !== undefined &&
-    events.flowingSince <= index.scannedAt &&
-    now - Date.parse(events.lastSeenAt) < EVENT_SILENCE_HOURS * 3_600_000
+    deps.now().getTime() - Date.parse(events.lastSeenAt) < EVENT_SILENCE_HOURS * 3_600_000
   );
 }
