@@ -6,6 +6,7 @@ import { loadDotEnv } from "../config/loadDotEnv.ts";
 import { ConfigurationError, InvalidInputError, MarginError, ProviderError } from "../errors.ts";
 import { type CliIo, processIo } from "./CliIo.ts";
 import { demoCommand } from "./demoCommand.ts";
+import { EVAL_USAGE, evalCommand } from "./evalCommand.ts";
 import { EVENTS_USAGE, eventsCommand } from "./eventsCommand.ts";
 import { PROMPTS_USAGE, promptsCommand } from "./promptsCommand.ts";
 import { REVIEW_USAGE, reviewCommand } from "./reviewCommand.ts";
@@ -18,6 +19,8 @@ const USAGE = `Usage:
   margin demo        review a sample RFC in a local Notion emulator (no Notion account needed)
   ${PROMPTS_USAGE}
                      check the prompt library, or keep it in step with the Prompts database in Notion
+  ${EVAL_USAGE}
+                     review the library's labelled documents and score each reviewer (prompts/eval/)
   ${EVENTS_USAGE}
                      list the verification tokens Notion sent, and confirm the one events are signed with
 
@@ -41,6 +44,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await promptsCommand(rest, withEnv);
       case "events":
         return await eventsCommand(rest, withEnv);
+      case "eval":
+        return await evalCommand(rest, withEnv);
       case undefined:
       case "help":
       case "--help":

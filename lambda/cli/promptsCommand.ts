@@ -1,17 +1,19 @@
 /**
  * `margin prompts check | push | pull`: the prompt library in `prompts/` as Notion pages.
  * - check: validates every file (front matter, titles, bodies, reference pages) and every setting against
- *   the model the reviewer runs on (or the one given with --provider and --model); each problem with its
- *   file and field. `npm test` runs it.
+ *   the model the reviewer runs on (or the one given with --provider and --model), and the labelled
+ *   documents in `eval/`; each problem with its file and field. `npm test` runs it.
  * - push: creates the Prompts database (with --parent) or completes an existing one, and upserts every
  *   reference page and reviewer by title. A second push changes nothing.
  * - pull: writes the Notion pages back to files, so edits made in Notion can be versioned.
  */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type MarginConfig, readConfig } from "../config/config.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
+import { coverageProblems, readEvalDocuments } from "../eval/evalDocument.ts";
 import { libraryModelProblems } from "../library/libraryModelProblems.ts";
 import { type LibraryReading, readPromptLibrary } from "../library/PromptLibrary.ts";
 import { pullPrompts, pushPrompts, type SyncReport } from "../library/syncPrompts.ts";
@@ -55,6 +57,7 @@ export async function promptsCommand(argv: string[], io: CliIo): Promise<number>
   );
   switch (action) {
     case "check":
+      reading.problems.push(...evalProblems(folder, reading));
       return check(reading, io);
     case "push":
     case "pull":
@@ -115,6 +118,21 @@ async function sync(
     }
   }
   return 0;
+}
+
+/**
+ * The labelled documents `margin eval` reviews (`<folder>/eval/`), when the library has them: every label
+ * must fit its document, and every reviewer needs a planted document, its clean twin and one from another angle.
+ */
+function evalProblems(folder: string, reading: LibraryReading): string[] {
+  const evalFolder = join(folder, "eval");
+  if (!existsSync(evalFolder)) return [];
+  const { documents, problems } = readEvalDocuments(evalFolder);
+  const reviewers = reading.library.prompts.map((entry) => basename(entry.path, ".md"));
+  return [
+    ...problems,
+    ...coverageProblems(documents, reviewers, relative(process.cwd(), evalFolder) || evalFolder),
+  ];
 }
 
 function check(reading: LibraryReading, io: CliIo, quiet = false): number {

@@ -73,7 +73,8 @@ describe("the RFC Reviewer on a local model", () => {
     expect(run.stderr).toMatch(
       /the review's input is about [\d,]+ tokens, more than the model's context window of 4,096 leaves room for, so the model was not asked\./,
     );
-    expect(run.stderr).toContain("OLLAMA_CONTEXT_LENGTH=8192 ollama serve");
+    // About 4,400 tokens of input and room for the answer: the next power of two that holds both.
+    expect(run.stderr).toContain("OLLAMA_CONTEXT_LENGTH=16384 ollama serve");
     expect(run.stderr).toContain("set MARGIN_CONTEXT_TOKENS to match, or lower MARGIN_REFERENCE_TOKENS");
     expect(ollama.requests).toEqual([]);
   });

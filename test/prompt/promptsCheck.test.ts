@@ -2,7 +2,7 @@
  * `margin prompts check`: the library passes, and a broken one gets every problem listed with its file
  * and field, so one run shows all there is to fix.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,6 +25,25 @@ describe("margin prompts check", () => {
     const run = await check(LIBRARY_FOLDER);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Prompt library checked: 7 reviewers, 1 reference page, no problems\./);
+  });
+
+  it("checks the labelled documents: a label naming a block the document lacks, and a reviewer without its three kinds", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "margin-check-")), "prompts");
+    cpSync(LIBRARY_FOLDER, folder, { recursive: true });
+    const planted = join(folder, "eval/rfc-reviewer/notification-preferences.md");
+    writeFileSync(
+      planted,
+      readFileSync(planted, "utf8").replace("must_not_flag: [legacy-column", "must_not_flag: [legacy-colum"),
+    );
+    rmSync(join(folder, "eval/okr-reviewer"), { recursive: true });
+
+    const run = await check(folder);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /notification-preferences\.md: .*must_not_flag names block legacy-colum, which no line of the body ends with \^legacy-colum/,
+    );
+    expect(run.stderr).toMatch(/no planted, clean, different document for okr-reviewer/);
   });
 
   it("lists every problem with its file and field", async () => {

@@ -11,22 +11,16 @@ import { parse as parseYaml } from "yaml";
 import * as z from "zod";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { type NotionEmulator, startNotionEmulator } from "../../emulators/notion/NotionEmulator.ts";
-import { documentsDatabaseSchema, librarySeed } from "../../lambda/cli/demo/librarySeed.ts";
+import { EVAL_PEOPLE } from "../../lambda/eval/evalDocument.ts";
+import { documentsSeed, librarySeed } from "../../lambda/eval/librarySeed.ts";
 import { type PromptLibrary, readPromptLibrary } from "../../lambda/library/PromptLibrary.ts";
 
 export const LIBRARY_TOKEN = "ntn_library_token";
 export const LIBRARY_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../prompts");
 const SAMPLES_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/sample-documents");
 
-export const CAST = [
-  { id: "priya", name: "Priya Raman" },
-  { id: "marcus", name: "Marcus Chen" },
-  { id: "dana", name: "Dana Okafor" },
-  { id: "lee", name: "Lee Park" },
-  { id: "sam", name: "Sam Alvarez" },
-  { id: "ivy", name: "Ivy Nguyen" },
-  { id: "margin-bot", name: "Margin", type: "bot" },
-];
+/** The people of the sample documents (the labelled documents' cast) and the integration's bot. */
+export const CAST = [...EVAL_PEOPLE, { id: "margin-bot", name: "Margin", type: "bot" }];
 
 const sampleSchema = z.strictObject({
   title: z.string().min(1),
@@ -88,6 +82,7 @@ export function sampleDocuments(): SampleDocument[] {
 export function libraryWorkspace(library: PromptLibrary = readPromptLibrary(LIBRARY_FOLDER).library) {
   const prompts = librarySeed(library, "home", "priya");
   const samples = sampleDocuments();
+  const documents = documentsSeed("home");
   return {
     users: CAST,
     pages: [
@@ -95,24 +90,8 @@ export function libraryWorkspace(library: PromptLibrary = readPromptLibrary(LIBR
       ...prompts.pages,
       ...samples.map((sample) => sample.seedPage),
     ],
-    databases: [
-      ...prompts.databases,
-      {
-        id: "documents",
-        parent: { page_id: "home" },
-        title: "Documents",
-        data_sources: [{ id: "documents-source" }],
-      },
-    ],
-    data_sources: [
-      ...prompts.data_sources,
-      {
-        id: "documents-source",
-        parent: { database_id: "documents" },
-        title: "Documents",
-        properties: documentsDatabaseSchema(),
-      },
-    ],
+    databases: [...prompts.databases, ...documents.databases],
+    data_sources: [...prompts.data_sources, ...documents.data_sources],
     comments: samples.flatMap((sample) => sample.seedComments),
   };
 }

@@ -9,8 +9,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { idFor } from "../../../emulators/notion/model/notionIds.ts";
 import { PromptError } from "../../errors.ts";
+import { documentsDatabaseSchema, librarySeed } from "../../eval/librarySeed.ts";
 import { readPromptLibrary } from "../../library/PromptLibrary.ts";
-import { documentsDatabaseSchema, librarySeed } from "./librarySeed.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const LIBRARY_FOLDER = resolve(here, "../../../prompts");

@@ -6,10 +6,10 @@
  * reference page's `reference:<file name>` (file name without `.md`).
  */
 import { basename } from "node:path";
-import { idFor } from "../../../emulators/notion/model/notionIds.ts";
-import { type PromptLibrary, titleKey } from "../../library/PromptLibrary.ts";
-import { promptsDatabaseSchema, toPropertyValues } from "../../notion/promptsDatabaseSchema.ts";
-import { PROMPTS_DATABASE_TITLE, REFERENCES_DATABASE_TITLE } from "../../review/prompt/promptProperties.ts";
+import { idFor } from "../../emulators/notion/model/notionIds.ts";
+import { type PromptLibrary, titleKey } from "../library/PromptLibrary.ts";
+import { promptsDatabaseSchema, toPropertyValues } from "../notion/promptsDatabaseSchema.ts";
+import { PROMPTS_DATABASE_TITLE, REFERENCES_DATABASE_TITLE } from "../review/prompt/promptProperties.ts";
 
 export interface LibrarySeed {
   pages: Array<Record<string, unknown>>;
@@ -103,5 +103,27 @@ export function documentsDatabaseSchema(): Record<string, unknown> {
       select: { options: ["Queued", "Reviewing", "Reviewed", "Failed"].map((name) => ({ name })) },
     },
     "Last reviewed": { type: "date", date: {} },
+  };
+}
+
+/** A Documents database (seed name `documents`, its data source `documents-source`) on `parentPage`. */
+export function documentsSeed(parentPage: string): Pick<LibrarySeed, "databases" | "data_sources"> {
+  return {
+    databases: [
+      {
+        id: "documents",
+        parent: { page_id: parentPage },
+        title: "Documents",
+        data_sources: [{ id: "documents-source" }],
+      },
+    ],
+    data_sources: [
+      {
+        id: "documents-source",
+        parent: { database_id: "documents" },
+        title: "Documents",
+        properties: documentsDatabaseSchema(),
+      },
+    ],
   };
 }
