@@ -13,13 +13,15 @@ import { type EvalDocument, type EvalGates, readEvalDocuments } from "../eval/ev
 import { type Recording, recordingSchema } from "../eval/ModelRecorder.ts";
 import { type EvalModel, runEvalDocument } from "../eval/runEval.ts";
 import { type DocumentScore, failedGates, percent, scoreReview, worstOf } from "../eval/scoreReview.ts";
-import { readPromptLibrary } from "../library/PromptLibrary.ts";
+import { type PromptLibrary, readPromptLibrary, titleKey } from "../library/PromptLibrary.ts";
+import { type PromptFile, parsePromptFile } from "../library/promptFile.ts";
 import { PROVIDERS, type ProviderName } from "../review/prompt/reviewSettings.ts";
 import * as z from "../schema.ts";
 import type { CliIo } from "./CliIo.ts";
 
 export const EVAL_USAGE = `margin eval [--reviewer <file name>...] [--provider ${PROVIDERS.join("|")}] [--model <model>] [--runs <n>] [--json]
-              [--record <dir>] [--replay <dir>] [--min-recall <0..1>] [--max-decoy-hits <n>] [--gate-summary] [--folder prompts]`;
+              [--record <dir>] [--replay <dir>] [--min-recall <0..1>] [--max-decoy-hits <n>] [--gate-summary] [--folder prompts]
+  margin eval --compare <prompt file a> <prompt file b> [the same flags]`;
 
 export interface DocumentReport {
   reviewer: string;
@@ -52,10 +54,14 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       "max-decoy-hits": { type: "string" },
       "gate-summary": { type: "boolean", default: false },
       folder: { type: "string", default: "prompts" },
+      compare: { type: "string" },
     },
   });
-  if (positionals.length > 0)
-    throw new InvalidInputError(`Unexpected argument "${positionals[0]}". Usage: ${EVAL_USAGE}`);
+  const expected = values.compare === undefined ? 0 : 1;
+  if (positionals.length !== expected)
+    throw new InvalidInputError(
+      `${expected === 1 ? "--compare needs two prompt files" : `Unexpected argument "${positionals[0]}"`}. Usage: ${EVAL_USAGE}`,
+    );
   const flags = flagsSchema.safeParse(values);
   if (!flags.success)
     throw new InvalidInputError(`--${z.firstProblem(flags.error, "flags")}. Usage: ${EVAL_USAGE}`);
@@ -64,24 +70,105 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   if (provider !== undefined && !(PROVIDERS as readonly string[]).includes(provider))
     throw new InvalidInputError(`--provider should be ${PROVIDERS.join(", ")}. Usage: ${EVAL_USAGE}`);
   const folder = resolve(io.cwd, values.folder);
-  const documents = evalDocumentsIn(folder, values.reviewer);
+  const library = readPromptLibrary(folder, io.cwd).library;
+  const options: EvaluateOptions = {
+    io,
+    runs: flags.data.runs,
+    model: { provider: provider as ProviderName | undefined, model: values.model?.trim() || undefined },
+    replay: values.replay ? resolve(io.cwd, values.replay) : undefined,
+    record: values.record ? resolve(io.cwd, values.record) : undefined,
+    gates: { min_recall: flags.data["min-recall"], max_decoy_hits: flags.data["max-decoy-hits"] },
+    gateSummary: values["gate-summary"],
+  };
+  if (values.compare !== undefined) {
+    const versions = [values.compare, positionals[0]!].map((file) => resolve(io.cwd, file));
+    return compareVersions(versions as [string, string], library, folder, values.reviewer, {
+      ...options,
+      json: values.json,
+    });
+  }
+  const reports = await evaluateAll(evalDocumentsIn(folder, values.reviewer), library, options);
+  io.stdout(values.json ? `${JSON.stringify(reports, null, 2)}\n` : reportTable(reports));
+  return reports.some((report) => report.failed.length > 0) ? 1 : 0;
+}
+
+async function evaluateAll(
+  documents: EvalDocument[],
+  library: PromptLibrary,
+  options: EvaluateOptions,
+): Promise<DocumentReport[]> {
   const reports: DocumentReport[] = [];
-  for (const document of documents) {
+  for (const document of documents) reports.push(await evaluate(document, library, options));
+  return reports;
+}
+
+/**
+ * Two versions of one reviewer on its labelled documents, side by side: the library with version a in the
+ * reviewer's place, then with version b. With `--replay <dir>` their answers come from `<dir>/a` and
+ * `<dir>/b`; with `--record <dir>` they go there.
+ */
+async function compareVersions(
+  files: [string, string],
+  library: PromptLibrary,
+  folder: string,
+  reviewers: string[] | undefined,
+  options: EvaluateOptions & { json: boolean },
+): Promise<number> {
+  const versions = files.map((file) => readVersion(file));
+  const reviewer = reviewerOf(versions[0]!.title, library, reviewers);
+  const documents = evalDocumentsIn(folder, [reviewer]);
+  const reports: DocumentReport[][] = [];
+  for (const [index, version] of versions.entries()) {
+    const side = index === 0 ? "a" : "b";
+    options.io.stderr(`Version ${side}: ${files[index]}\n`);
     reports.push(
-      await evaluate(document, {
-        folder,
-        io,
-        runs: flags.data.runs,
-        model: { provider: provider as ProviderName | undefined, model: values.model?.trim() || undefined },
-        replay: values.replay ? resolve(io.cwd, values.replay) : undefined,
-        record: values.record ? resolve(io.cwd, values.record) : undefined,
-        gates: { min_recall: flags.data["min-recall"], max_decoy_hits: flags.data["max-decoy-hits"] },
-        gateSummary: values["gate-summary"],
+      await evaluateAll(documents, withPrompt(library, reviewer, version), {
+        ...options,
+        replay: options.replay && join(options.replay, side),
+        record: options.record && join(options.record, side),
       }),
     );
   }
-  io.stdout(values.json ? `${JSON.stringify(reports, null, 2)}\n` : reportTable(reports));
-  return reports.some((report) => report.failed.length > 0) ? 1 : 0;
+  const [a, b] = reports as [DocumentReport[], DocumentReport[]];
+  options.io.stdout(
+    options.json ? `${JSON.stringify({ reviewer, a, b }, null, 2)}\n` : compareTable(reviewer, files, a, b),
+  );
+  return b.some((report) => report.failed.length > 0) ? 1 : 0;
+}
+
+function readVersion(file: string): PromptFile {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new InvalidInputError(
+      `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "unreadable"}).`,
+    );
+  }
+  return parsePromptFile(text, file);
+}
+
+/** The library's reviewer a version is of: the one with its title, or the one named with --reviewer. */
+function reviewerOf(title: string, library: PromptLibrary, reviewers: string[] | undefined): string {
+  const named = reviewers?.[0];
+  const byTitle = library.prompts.find((entry) => titleKey(entry.value.title) === titleKey(title));
+  const reviewer = named ?? (byTitle ? basename(byTitle.path, ".md") : undefined);
+  if (!reviewer)
+    throw new InvalidInputError(
+      `No reviewer in the library is titled "${title}": give --reviewer with the file name it is a version of.`,
+    );
+  return reviewer;
+}
+
+function withPrompt(library: PromptLibrary, reviewer: string, version: PromptFile): PromptLibrary {
+  return {
+    ...library,
+    prompts: library.prompts.map((entry) =>
+      basename(entry.path, ".md") === reviewer
+        ? { ...entry, value: { ...version, title: entry.value.title } }
+        : entry,
+    ),
+  };
 }
 
 /** The labelled documents to run: all of them, or the named reviewers'; a problem in any stops the run. */
@@ -102,7 +189,6 @@ function evalDocumentsIn(folder: string, reviewers: string[] | undefined): EvalD
 }
 
 interface EvaluateOptions {
-  folder: string;
   io: CliIo;
   runs: number;
   model: EvalModel;
@@ -113,9 +199,12 @@ interface EvaluateOptions {
 }
 
 /** Every run of one document, scored; the gates judge the worst. */
-async function evaluate(document: EvalDocument, options: EvaluateOptions): Promise<DocumentReport> {
+async function evaluate(
+  document: EvalDocument,
+  library: PromptLibrary,
+  options: EvaluateOptions,
+): Promise<DocumentReport> {
   const { io } = options;
-  const library = readPromptLibrary(options.folder, io.cwd).library;
   const config = readConfig(io.env);
   const runs: DocumentScore[] = [];
   for (let run = 1; run <= options.runs; run++) {
@@ -196,5 +285,37 @@ export function reportTable(reports: DocumentReport[]): string {
   }
   const failed = reports.filter((report) => report.failed.length > 0).length;
   lines.push(`\n${reports.length} documents, ${failed} failing a gate.\n`);
+  return lines.join("\n");
+}
+
+/** Version a against version b, document by document: each score and its difference. */
+export function compareTable(
+  reviewer: string,
+  files: [string, string],
+  a: DocumentReport[],
+  b: DocumentReport[],
+): string {
+  const cell = (x: number | undefined, y: number | undefined, asPercent: boolean) => {
+    const show = (value: number | undefined) =>
+      value === undefined ? "–" : asPercent ? percent(value) : String(value);
+    const delta =
+      x === undefined || y === undefined || x === y
+        ? ""
+        : ` (${y > x ? "+" : ""}${asPercent ? `${Math.round((y - x) * 100)} pts` : y - x})`;
+    return `${show(x)} → ${show(y)}${delta}`;
+  };
+  const lines = [
+    `${reviewer}: a = ${files[0]}, b = ${files[1]}`,
+    `  ${"document".padEnd(30)} ${"recall".padEnd(20)} ${"precision".padEnd(20)} ${"decoys".padEnd(12)} ${"noise".padEnd(12)} ${"summary problems".padEnd(18)} tokens`,
+  ];
+  for (const [index, left] of a.entries()) {
+    const right = b[index]!;
+    const [x, y] = [left.worst, right.worst];
+    lines.push(
+      `  ${left.document.padEnd(30)} ${cell(x.recall, y.recall, true).padEnd(20)} ${cell(x.precision, y.precision, true).padEnd(20)} ${cell(x.decoyHits, y.decoyHits, false).padEnd(12)} ${cell(x.cleanNoise, y.cleanNoise, false).padEnd(12)} ${cell(x.summaryProblems.length, y.summaryProblems.length, false).padEnd(18)} ${cell(x.tokens, y.tokens, false)}`,
+    );
+  }
+  const failing = (reports: DocumentReport[]) => reports.filter((report) => report.failed.length > 0).length;
+  lines.push(`\n${a.length} documents; failing a gate: a ${failing(a)}, b ${failing(b)}.\n`);
   return lines.join("\n");
 }
