@@ -11,6 +11,7 @@ import { EVENTS_USAGE, eventsCommand } from "./eventsCommand.ts";
 import { PROMPTS_USAGE, promptsCommand } from "./promptsCommand.ts";
 import { REVIEW_USAGE, reviewCommand } from "./reviewCommand.ts";
 import { SERVE_USAGE, serveCommand } from "./serveCommand.ts";
+import { STATS_USAGE, statsCommand } from "./statsCommand.ts";
 
 const USAGE = `Usage:
   ${REVIEW_USAGE}
@@ -23,6 +24,8 @@ const USAGE = `Usage:
                      review the library's labelled documents and score each reviewer (prompts/eval/)
   ${EVENTS_USAGE}
                      list the verification tokens Notion sent, and confirm the one events are signed with
+  ${STATS_USAGE}
+                     what people did with each reviewer's comments: addressed, dismissed, answered, open
 
 Configuration comes from the environment or a .env file: NOTION_TOKEN, NOTION_BASE_URL,
 MARGIN_PROMPTS_DATABASE, OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL,
@@ -46,6 +49,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return await eventsCommand(rest, withEnv);
       case "eval":
         return await evalCommand(rest, withEnv);
+      case "stats":
+        return await statsCommand(rest, withEnv);
       case undefined:
       case "help":
       case "--help":

@@ -2,7 +2,8 @@
  * The ledger in one DynamoDB table (partition key `pk`, sort key `sk`, TTL attribute `expiresAt`):
  *
  * - `PAGE#<page>` / `REVIEWER#<prompt>`: a reviewer's memory of the page (fingerprints, summary, time);
- * - `PAGE#<page>` / `REVIEWER#<prompt>#COMMENT#<run>:<key>`: one comment it posted;
+ * - `PAGE#<page>` / `REVIEWER#<prompt>#COMMENT#<run>:<key>`: one comment it posted (with its fate once
+ *   a later read of the page saw it);
  * - `PAGE#<page>` / `DISCUSSIONS`: the blocks known to carry discussions (a string set);
  * - `RUN#<run>` / `RUN`: a run's plan and the state of each comment (expires after 30 days);
  * - `DELIVERY#<id>` / `DELIVERY`: a delivery taken (expires);
@@ -19,6 +20,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import type { PostedComment } from "../review/model/ReviewComment.ts";
@@ -28,6 +30,7 @@ import type {
   DiscussionIndex,
   Ledger,
   PageMemory,
+  RecordedFate,
   RunRecord,
 } from "../review/ports/Ledger.ts";
 import { CHECKPOINT_DAYS, type CheckpointStore } from "./CheckpointStore.ts";
@@ -105,6 +108,71 @@ export class DynamoLedger implements Ledger, CheckpointStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+  }
+
+  /** One conditional update per comment (a comment no longer stored is not written back), then the name. */
+  async recordFates(
+    pageId: string,
+    promptId: string,
+    observed: { reviewerName: string; fates: RecordedFate[] },
+  ): Promise<void> {
+    const pk = `PAGE#${pageId}`;
+    await Promise.all(
+      observed.fates.map(async ({ runId, key, fate }) => {
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.table,
+              Key: { pk, sk: `REVIEWER#${promptId}#COMMENT#${runId}:${key}` },
+              UpdateExpression: "SET #comment.#fate = :fate",
+              ConditionExpression: "attribute_exists(#comment)",
+              ExpressionAttributeNames: { "#comment": "comment", "#fate": "fate" },
+              ExpressionAttributeValues: { ":fate": fate },
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      }),
+    );
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk, sk: `REVIEWER#${promptId}` },
+          UpdateExpression: "SET reviewerName = :name",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":name": observed.reviewerName },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** A scan of the table for reviewers' memories and their comments, page by page of the scan. */
+  async allMemories(): Promise<PageMemory[]> {
+    const byPage = new Map<string, Array<Record<string, unknown>>>();
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: "begins_with(pk, :page) AND begins_with(sk, :reviewer)",
+          ExpressionAttributeValues: { ":page": "PAGE#", ":reviewer": "REVIEWER#" },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const pageId = String(item.pk).slice("PAGE#".length);
+        const items = byPage.get(pageId) ?? [];
+        items.push(item);
+        byPage.set(pageId, items);
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return [...byPage].flatMap(([pageId, items]) => toMemories(pageId, items));
   }
 
   async discussionIndex(pageId: string): Promise<DiscussionIndex> {

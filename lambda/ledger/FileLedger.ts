@@ -13,6 +13,7 @@ import type {
   DiscussionIndex,
   Ledger,
   PageMemory,
+  RecordedFate,
   RunRecord,
 } from "../review/ports/Ledger.ts";
 import type { CheckpointStore } from "./CheckpointStore.ts";
@@ -70,6 +71,26 @@ export class FileLedger implements Ledger, CheckpointStore {
       const memory = memoryIn(content, pageId, promptId);
       memory.comments[`${comment.posted.runId}:${comment.key}`] ??= comment;
     });
+  }
+
+  recordFates(
+    pageId: string,
+    promptId: string,
+    observed: { reviewerName: string; fates: RecordedFate[] },
+  ): Promise<void> {
+    return this.update((content) => {
+      const memory = content.memories[key(pageId, promptId)];
+      if (!memory) return;
+      memory.reviewerName = observed.reviewerName;
+      for (const { runId, key: commentKey, fate } of observed.fates) {
+        const comment = memory.comments[`${runId}:${commentKey}`] as Record<string, unknown> | undefined;
+        if (comment) comment.fate = fate;
+      }
+    });
+  }
+
+  async allMemories(): Promise<PageMemory[]> {
+    return Object.values((await this.read()).memories).map(toMemory);
   }
 
   async discussionIndex(pageId: string): Promise<DiscussionIndex> {
@@ -230,6 +251,7 @@ function key(pageId: string, promptId: string): string {
 interface StoredMemory {
   pageId: string;
   promptId: string;
+  reviewerName?: string;
   lastReviewedAt?: string;
   blocks: Record<string, string>;
   summary?: PageMemory["summary"];

@@ -6,7 +6,12 @@
  */
 
 import { MarginError } from "../errors.ts";
-import type { PostedComment, ReviewComment } from "../review/model/ReviewComment.ts";
+import {
+  type CommentFate,
+  FATES,
+  type PostedComment,
+  type ReviewComment,
+} from "../review/model/ReviewComment.ts";
 import type { CommentState, PageMemory, RunRecord } from "../review/model/RunRecord.ts";
 import { SEVERITIES } from "../review/model/severity.ts";
 import * as z from "../schema.ts";
@@ -40,6 +45,12 @@ const reviewComment = z.object({
   posted: z.optional(posting),
 });
 
+const fate: z.ZodMiniType<CommentFate> = z.object({
+  fate: z.enum(FATES),
+  observedAt: z.string(),
+  blockChanged: z.optional(z.boolean()),
+});
+
 /** A posted comment as the earlier layout kept it in a reviewer's memory. */
 const earlierPostedComment = z.pipe(
   z.object({
@@ -53,6 +64,7 @@ const earlierPostedComment = z.pipe(
     text: z.string(),
     postedAt: z.string(),
     runId: z.string(),
+    fate: z.optional(fate),
   }),
   z.transform(
     (earlier): PostedComment => ({
@@ -70,12 +82,15 @@ const earlierPostedComment = z.pipe(
         at: earlier.postedAt,
         runId: earlier.runId,
       },
+      ...(earlier.fate ? { fate: earlier.fate } : {}),
     }),
   ),
 );
 
 export const postedCommentSchema = z.union([
-  z.required(reviewComment, { posted: true }) as z.ZodMiniType<PostedComment>,
+  z.extend(z.required(reviewComment, { posted: true }), {
+    fate: z.optional(fate),
+  }) as z.ZodMiniType<PostedComment>,
   earlierPostedComment,
 ]);
 
@@ -138,6 +153,7 @@ export const runRecordSchema: z.ZodMiniType<RunRecord> = z.union([
 ]);
 
 export const memoryHeaderSchema = z.object({
+  reviewerName: z.optional(z.string()),
   lastReviewedAt: z.optional(z.string()),
   blocks: z._default(z.record(z.string(), z.string()), {}),
   summary: z.optional(z.object({ commentId: z.string(), discussionId: z.string() })),

@@ -9,6 +9,7 @@ import type { TokenUsage } from "./ports/LlmProvider.ts";
 import type { ReviewSettings, SettingOverrides } from "./prompt/reviewSettings.ts";
 import type { PublicationPlan } from "./publish/planPublication.ts";
 import type { PublishReport } from "./publish/publishRun.ts";
+import type { ObservedFates } from "./read/observeFates.ts";
 import type { RenderedDocument } from "./render/renderDocument.ts";
 import type { ReferenceMaterial } from "./render/renderReferences.ts";
 
@@ -60,6 +61,8 @@ export interface ReviewResult {
   publish?: PublishReport;
   /** The reviewer's earlier run on the page, partly posted, which was completed before this review. */
   earlierRun?: EarlierRun;
+  /** A re-review: what became of the reviewer's earlier comments on blocks, as its read of the page saw it. */
+  fates?: ObservedFates;
   /** Usage and round trips of every pass of the model, the summary's included. */
   usage: TokenUsage;
   roundTrips: number;

@@ -14,6 +14,7 @@ import { modelSettingProblems } from "./prompt/modelSettingProblems.ts";
 import { parseReviewSettings, type ReviewSettings, type SettingOverrides } from "./prompt/reviewSettings.ts";
 import type { ReviewDependencies } from "./ReviewDependencies.ts";
 import type { ReviewResult } from "./ReviewResult.ts";
+import { type ObservedFates, observeFates } from "./read/observeFates.ts";
 import { type ReviewHistory, reviewHistory } from "./read/ReviewHistory.ts";
 import { readWithMemory } from "./read/readWithMemory.ts";
 import { type RenderedDocument, renderDocument } from "./render/renderDocument.ts";
@@ -35,6 +36,8 @@ export interface PreparedReview {
   document: ReviewDocument;
   /** A re-review: what changed since the reviewer's last review, and what it said before. */
   history?: ReviewHistory;
+  /** A re-review: what became of the reviewer's earlier comments on blocks, as this read saw it. */
+  fates?: ObservedFates;
   rendered: RenderedDocument;
   references: ReferenceMaterial;
   renderedTokens?: number;
@@ -63,6 +66,10 @@ export async function prepareReview(
   const { memory, earlierRun } = await recall(request, prompt.id, prompt.title, deps);
   const document = await readWithMemory(request.pageId, prompt.title, memory, { ...deps, now });
   const history = reviewHistory(document, memory);
+  const fates =
+    history && memory
+      ? await observeFates(document, memory, prompt.title, { ...deps, now, dryRun: request.dryRun })
+      : undefined;
   const rendered = renderDocument(document, history, prompt.title);
   progress({
     kind: "document_read",
@@ -79,7 +86,7 @@ export async function prepareReview(
   return {
     runId: request.runId ?? randomUUID(),
     ...{ prompt, settings, provider, capabilities, memory, earlierRun },
-    ...{ document, history, rendered, references, renderedTokens },
+    ...{ document, history, fates, rendered, references, renderedTokens },
     // After the provider is built: its key is among the secrets held from then on.
     secrets: deps.secretValues?.() ?? [],
     now,
@@ -133,6 +140,7 @@ export function resultOf(
     references: prepared.references,
     renderedTokens: prepared.renderedTokens,
     ...(prepared.earlierRun ? { earlierRun: prepared.earlierRun } : {}),
+    ...(prepared.fates ? { fates: prepared.fates } : {}),
   };
 }
 

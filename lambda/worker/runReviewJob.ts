@@ -186,6 +186,14 @@ async function finishReview(
     ...usageFields(result.settings.model, result.usage),
   };
   logReferences(result, fields, deps.log);
+  if (result.fates) {
+    // What people did with the reviewer's earlier comments here: the metric behind `margin stats`.
+    deps.log.info("Comment fates observed", {
+      ...fields,
+      ...result.fates.counts,
+      fatesChanged: result.fates.changed,
+    });
+  }
   if (result.earlierRun) {
     deps.log.info("Completed this reviewer's earlier, partly posted run on the page first", {
       ...fields,

@@ -1,17 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { ledgerFor, readConfig } from "../../lambda/config/config.ts";
-import { type LocalDynamo, startLocalDynamo } from "../support/dynamoWorld.ts";
+import { ledgerKinds } from "../support/ledgerKinds.ts";
 import { ReviewWorld, textOf, turnFor } from "../support/reviewWorld.ts";
-
-let dynamo: LocalDynamo;
-let tables = 0;
-beforeAll(async () => {
-  dynamo = await startLocalDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
 
 let world: ReviewWorld | undefined;
 afterEach(async () => {
@@ -32,17 +23,7 @@ const firstReview = turnFor("openai", [
 ]);
 
 /** The same behaviour with the memory in a local file and in DynamoDB. */
-const LEDGERS: Array<[string, () => Promise<Record<string, string>>]> = [
-  ["a file", async () => ({})],
-  [
-    "DynamoDB",
-    async () => {
-      const table = `rereview-${++tables}`;
-      await dynamo.createTable(table);
-      return { MARGIN_LEDGER_TABLE: table, DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: "us-east-1" };
-    },
-  ],
-];
+const LEDGERS = ledgerKinds("rereview");
 
 describe.each(LEDGERS)("a re-review from the reviewer's memory in %s", (_name, ledgerEnv) => {
   it("does not raise again a point a person resolved, and shows the model it was resolved", async () => {

@@ -65,5 +65,22 @@ export interface Posting {
   updated?: boolean;
 }
 
-/** A comment that is on the page. */
-export type PostedComment = ReviewComment & { posted: Posting };
+/**
+ * What became of a comment on a block, as the reviewer saw its page on a later read: `addressed` (its block
+ * changed since it was posted, then its discussion was resolved or went away), `dismissed` (resolved or
+ * gone, its block unchanged), `answered` (a person replied, the discussion still open), `open` (neither).
+ */
+export const FATES = ["addressed", "dismissed", "answered", "open"] as const;
+
+export type FateName = (typeof FATES)[number];
+
+export interface CommentFate {
+  fate: FateName;
+  /** When a read of the page first showed it so (ISO). */
+  observedAt: string;
+  /** A read showed its block changed since it was posted (kept: a later resolve then addresses it). */
+  blockChanged?: boolean;
+}
+
+/** A comment that is on the page; `fate` once a later read of the page saw what became of it. */
+export type PostedComment = ReviewComment & { posted: Posting; fate?: CommentFate };

@@ -30,6 +30,8 @@ export interface RunRecord {
 export interface PageMemory {
   pageId: string;
   promptId: string;
+  /** The reviewer's name as its last re-review of the page knew it (for `margin stats`). */
+  reviewerName?: string;
   /** When it last reviewed the page (ISO). */
   lastReviewedAt?: string;
   /** Fingerprints of the blocks as it last reviewed them, by block id. */

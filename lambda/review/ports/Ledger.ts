@@ -5,7 +5,7 @@
  * to carry discussions (so re-reviews list comments only where they can be), and the replies it gave (for
  * the per-thread cap). DynamoDB in AWS, a local file for the command line and `margin serve`.
  */
-import type { PostedComment } from "../model/ReviewComment.ts";
+import type { CommentFate, PostedComment } from "../model/ReviewComment.ts";
 import type {
   CommentEventFlow,
   CommentState,
@@ -15,6 +15,13 @@ import type {
 } from "../model/RunRecord.ts";
 
 export type { CommentEventFlow, CommentState, DiscussionIndex, PageMemory, RunRecord };
+
+/** A posted comment's fate, named by the run that posted it and its key in that run. */
+export interface RecordedFate {
+  runId: string;
+  key: string;
+  fate: CommentFate;
+}
 
 export interface Ledger {
   memory(pageId: string, promptId: string): Promise<PageMemory | undefined>;
@@ -36,6 +43,17 @@ export interface Ledger {
   ): Promise<void>;
   /** Adds a posted comment; adding the same one again (same run and key) changes nothing. */
   addComment(pageId: string, promptId: string, comment: PostedComment): Promise<void>;
+  /**
+   * Records what became of posted comments, as a later read of the page saw it (a comment the memory does
+   * not hold is left out), and the reviewer's name, which `margin stats` lists them under.
+   */
+  recordFates(
+    pageId: string,
+    promptId: string,
+    observed: { reviewerName: string; fates: RecordedFate[] },
+  ): Promise<void>;
+  /** Every reviewer's memory of every page (`margin stats`; a scan of the table in DynamoDB). */
+  allMemories(): Promise<PageMemory[]>;
 
   discussionIndex(pageId: string): Promise<DiscussionIndex>;
   /** Adds blocks known to carry discussions; with `scannedAt`, records a full scan (replacing the list). */
