@@ -26,6 +26,10 @@ export function describeProgress(event: ProgressEvent): string | undefined {
       return undefined;
     case "earlier_run_completed":
       return `Completed this reviewer's earlier, partly posted review of the page first: ${event.run.posted} more comment${event.run.posted === 1 ? "" : "s"} posted${event.run.notPosted > 0 ? `, ${event.run.notPosted} that Notion would not take left out` : ""}.`;
+    case "learnings_written":
+      return `Wrote ${event.lines} dismissed point${event.lines === 1 ? "" : "s"} to ${event.created ? "the new page " : ""}"${event.title}" (${event.url}).`;
+    case "learnings_not_written":
+      return `Warning: could not write ${event.lines} dismissed point${event.lines === 1 ? "" : "s"} to the reviewer's Learnings page (the review goes on): ${event.reason}`;
   }
 }
 

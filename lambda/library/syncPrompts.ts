@@ -131,7 +131,7 @@ export async function pullPrompts(
   for (const page of storedPrompts) {
     const pulled: PromptFile = {
       title: page.title,
-      settings: page.settings,
+      settings: pulledSettings(page.settings),
       referencePages: page.referenceIds.map((id) => referenceTitles.get(id) ?? id),
       body: page.body,
     };
@@ -280,7 +280,17 @@ function checkReferencesResolve(
 
 /** The settings a page ends up with: a checkbox always holds a value, so an absent one is its default. */
 function withDefaults(settings: PromptSettings): PromptSettings {
-  return { ...settings, replyInThreads: settings.replyInThreads ?? BASE_DEFAULTS.replyInThreads };
+  return {
+    ...settings,
+    replyInThreads: settings.replyInThreads ?? BASE_DEFAULTS.replyInThreads,
+    keepLearnings: settings.keepLearnings ?? BASE_DEFAULTS.keepLearnings,
+  };
+}
+
+/** Keep learnings is written to a file only when on: off, the default, it is left out as files leave it out. */
+function pulledSettings(settings: PromptSettings): PromptSettings {
+  const { keepLearnings, ...rest } = settings;
+  return keepLearnings ? { ...rest, keepLearnings } : rest;
 }
 
 /** The names of the settings that differ. */

@@ -1,9 +1,10 @@
 /**
  * The Prompts database through `@notionhq/client`: its prompts by title or id, each read as the review
  * core's PromptPage (instructions as markdown, settings as plain values) with its reference pages (the
- * Reference pages relation and the pages its body links to), read like documents within a bound.
+ * Reference pages relation and the pages its body links to), read like documents within a bound, and its
+ * Learnings page (the page its Learnings property holds, a child page left out of the instructions).
  */
-import { APIErrorCode, APIResponseError, isFullPage, type PageObjectResponse } from "@notionhq/client";
+import type { PageObjectResponse } from "@notionhq/client";
 import { PromptError } from "../errors.ts";
 import type { PromptPage, PromptProperty, ReferencePage } from "../review/model/PromptPage.ts";
 import { parseNotionId } from "../review/model/parseNotionId.ts";
@@ -12,6 +13,7 @@ import { REFERENCE_PAGES } from "../review/prompt/promptProperties.ts";
 import type { BlockTreeReader } from "./BlockTreeReader.ts";
 import { linkedPageIds } from "./linkedPageIds.ts";
 import { blocksToMarkdown } from "./markdown/blocksToMarkdown.ts";
+import { isLearningsBlock, learningsPageId } from "./NotionLearningsWriter.ts";
 import { NotionPromptList } from "./NotionPromptList.ts";
 import { type NotionSession, titleOf } from "./NotionSession.ts";
 import { toDocumentBlocks } from "./toDocumentBlocks.ts";
@@ -61,7 +63,7 @@ export class NotionPromptSource implements PromptSource {
   }
 
   private async toPromptPage(page: PageObjectResponse, withReferences: boolean): Promise<PromptPage> {
-    const body = await this.tree.readTree(page.id);
+    const body = (await this.tree.readTree(page.id)).filter((node) => !isLearningsBlock(node.block, page));
     const properties: Record<string, PromptProperty> = {};
     for (const [name, value] of Object.entries(page.properties)) {
       if (value.type === "title") continue;
@@ -71,12 +73,13 @@ export class NotionPromptSource implements PromptSource {
       ([name, value]) =>
         value.type === "relation" && name.trim().toLowerCase() === REFERENCE_PAGES.property.toLowerCase(),
     )?.[1];
+    const learningsId = learningsPageId(page);
     const referenceIds = [
       ...new Set([
         ...(related?.type === "relation" ? related.relation.map((target) => target.id) : []),
         ...linkedPageIds(body),
       ]),
-    ].filter((id) => id !== page.id);
+    ].filter((id) => id !== page.id && id !== learningsId);
     return {
       id: page.id,
       title: titleOf(page),
@@ -84,42 +87,32 @@ export class NotionPromptSource implements PromptSource {
       instructions: blocksToMarkdown(body),
       properties,
       references: withReferences ? await this.readReferences(referenceIds) : [],
+      ...(withReferences && learningsId ? { learnings: await this.readReference(learningsId) } : {}),
     };
   }
 
   /** Reads reference pages like documents (no discussions); one that cannot be read says why. */
   private readReferences(ids: string[]): Promise<ReferencePage[]> {
-    const unavailable = (id: string, reason: string): ReferencePage => ({
-      id,
-      title: "",
-      url: "",
-      blocks: [],
-      unavailable: reason,
-    });
     return Promise.all(
-      ids.map(async (id, index) => {
-        if (index >= MAX_REFERENCE_PAGES)
-          return unavailable(id, `not read: a reviewer reads at most ${MAX_REFERENCE_PAGES} reference pages`);
-        const page = await this.session
-          .request(() => this.session.client.pages.retrieve({ page_id: id }))
-          .catch((error: unknown) => {
-            if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.ObjectNotFound)
-              return undefined;
-            throw error;
-          });
-        if (!page || !isFullPage(page))
-          return unavailable(id, "not a page shared with the integration (share it: ••• → Connections)");
-        if (page.in_trash) return unavailable(id, `"${titleOf(page)}" is in the trash`);
-        const tree = await this.tree.readTree(page.id);
-        return {
-          id: page.id,
-          title: titleOf(page) || "Untitled",
-          url: page.url,
-          blocks: toDocumentBlocks(tree),
-        };
-      }),
+      ids.map((id, index) =>
+        index >= MAX_REFERENCE_PAGES
+          ? unavailable(id, `not read: a reviewer reads at most ${MAX_REFERENCE_PAGES} reference pages`)
+          : this.readReference(id),
+      ),
     );
   }
+
+  private async readReference(id: string): Promise<ReferencePage> {
+    const page = await this.session.findPage(id);
+    if (!page) return unavailable(id, "not a page shared with the integration (share it: ••• → Connections)");
+    if (page.in_trash) return unavailable(id, `"${titleOf(page)}" is in the trash`);
+    const tree = await this.tree.readTree(page.id);
+    return { id: page.id, title: titleOf(page) || "Untitled", url: page.url, blocks: toDocumentBlocks(tree) };
+  }
+}
+
+function unavailable(id: string, reason: string): ReferencePage {
+  return { id, title: "", url: "", blocks: [], unavailable: reason };
 }
 
 function simpleValue(value: PageObjectResponse["properties"][string]): PromptProperty["value"] {

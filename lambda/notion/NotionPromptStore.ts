@@ -5,7 +5,8 @@
  * property of the wrong type is reported, never converted, since converting would lose its values.
  *
  * Bodies are written as blocks, level by level (the API takes two levels of nesting per request, and a
- * table only with its rows), after the old blocks are deleted.
+ * table only with its rows), after the old blocks are deleted; a reviewer's Learnings page, a child page of
+ * its prompt page, is neither part of its body nor deleted.
  */
 import {
   APIErrorCode,
@@ -43,6 +44,7 @@ import type { BlockDraft } from "./markdown/BlockDraft.ts";
 import { toBlockRequest } from "./markdown/BlockDraft.ts";
 import { blocksToMarkdown } from "./markdown/blocksToMarkdown.ts";
 import { markdownToBlocks } from "./markdown/markdownToBlocks.ts";
+import { isLearningsBlock } from "./NotionLearningsWriter.ts";
 import { promptsDatabaseSchema, toPropertyValues } from "./promptsDatabaseSchema.ts";
 
 type Schema = DataSourceObjectResponse["properties"];
@@ -185,8 +187,15 @@ export class NotionPromptStore implements PromptStore {
     }
     if (page.body === undefined) return;
     // The new body is written after the old one is gone: a run cut short leaves a page a second push mends.
-    for (const block of await this.topLevelBlocks(id))
+    // A reviewer's Learnings page (a child page) is not part of its body and stays.
+    const blocks = await this.topLevelBlocks(id);
+    const stored = blocks.some((block) => block.type === "child_page")
+      ? await this.notion.pages.retrieve({ page_id: id })
+      : undefined;
+    for (const block of blocks) {
+      if (stored && isFullPage(stored) && isLearningsBlock(block, stored)) continue;
       await this.notion.blocks.delete({ block_id: block.id });
+    }
     await this.append(id, markdownToBlocks(page.body));
   }
 
@@ -234,7 +243,10 @@ export class NotionPromptStore implements PromptStore {
   }
 
   private async toStoredPage(page: PageObjectResponse, kind: StoredKind): Promise<StoredPage> {
-    const tree = await this.reader.readTree(page.id);
+    // A reviewer's Learnings page (a child page) is not part of its body.
+    const tree = (await this.reader.readTree(page.id)).filter(
+      (node) => kind === "reference" || !isLearningsBlock(node.block, page),
+    );
     const stored: StoredPage = {
       id: page.id,
       title: titleOf(page),

@@ -60,6 +60,18 @@ export class NotionSession {
     return page;
   }
 
+  /** A page, or undefined if Notion has none by that id shared with the integration (a partial one too). */
+  async findPage(pageId: string): Promise<PageObjectResponse | undefined> {
+    const page = await this.request(() => this.client.pages.retrieve({ page_id: pageId })).catch(
+      (error: unknown) => {
+        if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.ObjectNotFound)
+          return undefined;
+        throw error;
+      },
+    );
+    return page && isFullPage(page) ? page : undefined;
+  }
+
   /** The unresolved comments of a page or block, oldest first. */
   async listComments(blockId: string): Promise<CommentObjectResponse[]> {
     const comments: CommentObjectResponse[] = [];

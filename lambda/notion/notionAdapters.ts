@@ -1,11 +1,12 @@
 /**
  * Margin's Notion adapters over one client, sharing one session (its bound on calls in flight and its
- * lookups): reading pages, the Prompts database, writing comments, the Review status, and whole block
+ * lookups): reading pages, the Prompts database, writing comments and learnings, the Review status, and whole block
  * trees (for the prompt library's sync).
  */
 import type { Client } from "@notionhq/client";
 import { BlockTreeReader } from "./BlockTreeReader.ts";
 import { NotionCommentWriter } from "./NotionCommentWriter.ts";
+import { NotionLearningsWriter } from "./NotionLearningsWriter.ts";
 import { NotionPageReader } from "./NotionPageReader.ts";
 import { NotionPromptSource } from "./NotionPromptSource.ts";
 import { NotionReviewStatus } from "./NotionReviewStatus.ts";
@@ -15,6 +16,7 @@ export interface NotionAdapters {
   pages: NotionPageReader;
   prompts: NotionPromptSource;
   comments: NotionCommentWriter;
+  learnings: NotionLearningsWriter;
   status: NotionReviewStatus;
   tree: BlockTreeReader;
 }
@@ -29,6 +31,7 @@ export function notionAdapters(
     pages: new NotionPageReader(session, tree),
     prompts: new NotionPromptSource(session, tree),
     comments: new NotionCommentWriter(session, options.writePauseMs),
+    learnings: new NotionLearningsWriter(session),
     status: new NotionReviewStatus(session),
     tree,
   };

@@ -3,6 +3,7 @@
  * database's schema, and a prompt's settings as page property values.
  */
 import {
+  LEARNINGS_PAGE,
   PROMPT_PROPERTIES,
   type PromptPropertyDefinition,
   type PromptSettingKey,
@@ -11,8 +12,9 @@ import {
 } from "../review/prompt/promptProperties.ts";
 
 /**
- * The Prompts database's properties, as a Notion data source schema: a title, one per setting and, given
- * the Reviewer references data source, the Reference pages relation.
+ * The Prompts database's properties, as a Notion data source schema: a title, one per setting, the
+ * Learnings page's address (which Margin fills in, not a setting) and, given the Reviewer references data
+ * source, the Reference pages relation.
  */
 export function promptsDatabaseSchema(
   referencesDataSourceId?: string,
@@ -26,6 +28,7 @@ export function promptsDatabaseSchema(
         : {};
     schema[definition.property] = { type: definition.type, [definition.type]: config };
   }
+  schema[LEARNINGS_PAGE.property] = { type: "url", url: {} };
   if (referencesDataSourceId) {
     schema[REFERENCE_PAGES.property] = {
       type: "relation",

@@ -6,6 +6,7 @@
 import type { EarlierRun } from "./completeEarlierRun.ts";
 import type { PromptPage } from "./model/PromptPage.ts";
 import type { CommentWriter } from "./ports/CommentWriter.ts";
+import type { LearningsWriter, WrittenLearnings } from "./ports/LearningsWriter.ts";
 import type { Ledger } from "./ports/Ledger.ts";
 import type { LlmProvider, TokenUsage } from "./ports/LlmProvider.ts";
 import type { PageReader } from "./ports/PageReader.ts";
@@ -29,7 +30,10 @@ export type ProgressEvent =
   | { kind: "references_rendered"; references: ReferenceMaterial }
   | { kind: "round_trip"; turn: number; usage: TokenUsage }
   | { kind: "posted"; what: string }
-  | { kind: "earlier_run_completed"; run: EarlierRun };
+  | { kind: "earlier_run_completed"; run: EarlierRun }
+  /** Keep learnings: lines written to the reviewer's Learnings page, or (a warning) why they were not. */
+  | ({ kind: "learnings_written"; lines: number } & WrittenLearnings)
+  | { kind: "learnings_not_written"; lines: number; reason: string };
 
 export interface ReviewDependencies {
   /** Reading the page under review. */
@@ -38,6 +42,8 @@ export interface ReviewDependencies {
   prompts: PromptSource;
   /** Writing the review's comments. */
   comments: CommentWriter;
+  /** The reviewers' Learnings pages (Keep learnings); without it nothing is written there. */
+  learnings?: LearningsWriter;
   /** The model provider for a reviewer's settings (built, with its credentials, on first use). */
   provider(name: ProviderName): Promise<LlmProvider>;
   /** Memory of earlier reviews and runs; without it every review is a first review. */

@@ -14,6 +14,7 @@ import { modelSettingProblems } from "./prompt/modelSettingProblems.ts";
 import { parseReviewSettings, type ReviewSettings, type SettingOverrides } from "./prompt/reviewSettings.ts";
 import type { ReviewDependencies } from "./ReviewDependencies.ts";
 import type { ReviewResult } from "./ReviewResult.ts";
+import { referencePagesOf, writeLearnings } from "./read/keepLearnings.ts";
 import { type ObservedFates, observeFates } from "./read/observeFates.ts";
 import { type ReviewHistory, reviewHistory } from "./read/ReviewHistory.ts";
 import { readWithMemory } from "./read/readWithMemory.ts";
@@ -79,10 +80,14 @@ export async function prepareReview(
     changed: history?.changed.size,
     added: history?.added.size,
   });
+  // After the read (a worker's reading is over), so a Learnings page is written once the page is read.
+  if (fates && settings.keepLearnings && !request.dryRun)
+    await writeLearnings(prompt, document.page, fates.newlyDismissed, deps);
   const renderedTokens = deps.countTokens?.(rendered.text);
   progress({ kind: "document_rendered", tokens: renderedTokens });
-  const references = renderReferences(prompt.references, referenceTokens);
-  if (prompt.references.length > 0) progress({ kind: "references_rendered", references });
+  const referencePages = referencePagesOf(prompt, settings);
+  const references = renderReferences(referencePages, referenceTokens);
+  if (referencePages.length > 0) progress({ kind: "references_rendered", references });
   return {
     runId: request.runId ?? randomUUID(),
     ...{ prompt, settings, provider, capabilities, memory, earlierRun },

@@ -28,6 +28,7 @@ export async function buildReviewDependencies(
     pages: notion.pages,
     prompts: notion.prompts,
     comments: notion.comments,
+    learnings: notion.learnings,
     provider: providersFor(config, secrets),
     settingDefaults: {
       provider: config.MARGIN_PROVIDER,

@@ -60,7 +60,7 @@ export async function buildWorkerDependencies(
     const review = await buildReviewDependencies(
       config,
       secrets,
-      { ledger, onProgress: deadline ? readingDoneOn(deadline) : undefined },
+      { ledger, onProgress: progressOf(log, deadline) },
       {
         journal,
         deadline,
@@ -80,9 +80,16 @@ export async function buildWorkerDependencies(
   };
 }
 
-/** Once the page is read, only the invocation's end bounds the job's requests. */
-function readingDoneOn(deadline: WorkDeadline): (event: ProgressEvent) => void {
+/**
+ * Once the page is read, only the invocation's end bounds the job's requests; what was written to a
+ * reviewer's Learnings page is logged, and a failure to write there is a warning.
+ */
+function progressOf(log: Log, deadline: WorkDeadline | undefined): (event: ProgressEvent) => void {
   return (event) => {
-    if (event.kind === "document_read") deadline.readingDone();
+    if (event.kind === "document_read") deadline?.readingDone();
+    if (event.kind === "learnings_written")
+      log.info("Wrote dismissed points to the reviewer's Learnings page", { ...event });
+    if (event.kind === "learnings_not_written")
+      log.warn("Could not write dismissed points to the reviewer's Learnings page", { ...event });
   };
 }

@@ -24,6 +24,7 @@ describe("a prompt's settings", () => {
       summary: "update",
       replyInThreads: true,
       reReview: "changed",
+      keepLearnings: false,
     });
   });
 
@@ -39,6 +40,11 @@ describe("a prompt's settings", () => {
         "Re-review": { type: "select", value: "Full" },
         Temperature: { type: "number", value: 0.2 },
         "Reasoning effort": { type: "select", value: "low" },
+        "Keep learnings": { type: "checkbox", value: true },
+        Learnings: {
+          type: "url",
+          value: "https://www.notion.so/RFC-Reviewer-learnings-0123456789abcdef0123456789abcdef",
+        },
         Notes: { type: "rich_text", value: "free text is ignored" },
       }),
       { models },
@@ -54,6 +60,7 @@ describe("a prompt's settings", () => {
       reReview: "full",
       temperature: 0.2,
       reasoningEffort: "low",
+      keepLearnings: true,
     });
   });
 

@@ -26,6 +26,11 @@ export interface PromptPage {
    * each once.
    */
   references: ReferencePage[];
+  /**
+   * The page its Learnings property holds (read with the references): the points people dismissed, given to
+   * the model as reference material only while the reviewer's Keep learnings setting is on.
+   */
+  learnings?: ReferencePage;
 }
 
 /** A page a reviewer knows, read like a document; `unavailable` says why it could not be read. */

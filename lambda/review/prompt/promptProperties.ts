@@ -84,6 +84,12 @@ export const PROMPT_PROPERTIES = {
     options: REASONING_EFFORTS,
     allowed: REASONING_EFFORTS.join(", "),
   },
+  keepLearnings: {
+    property: "Keep learnings",
+    key: "keep_learnings",
+    type: "checkbox",
+    allowed: "a checkbox, or yes / no",
+  },
 } as const satisfies Record<string, PromptPropertyDefinition>;
 
 export type PromptSettingKey = keyof typeof PROMPT_PROPERTIES;
@@ -97,6 +103,12 @@ export type PromptSettingValue = string | number | boolean;
  */
 export const REFERENCE_PAGES = { property: "Reference pages", key: "reference_pages" } as const;
 
+/**
+ * The address of the reviewer's Learnings page (a `url` property Margin fills in when it creates the page,
+ * under the prompt page, with Keep learnings on). Not a prompt-file setting: push and pull leave it alone.
+ */
+export const LEARNINGS_PAGE = { property: "Learnings", titleSuffix: ": learnings" } as const;
+
 /** The database that holds reference pages, next to the Prompts database. */
 export const REFERENCES_DATABASE_TITLE = "Reviewer references";
 export const PROMPTS_DATABASE_TITLE = "Prompts";
@@ -105,4 +117,5 @@ export const PROMPTS_DATABASE_TITLE = "Prompts";
 export const PROMPT_PROPERTY_NAMES: string[] = [
   ...Object.values(PROMPT_PROPERTIES).map((setting) => setting.property),
   REFERENCE_PAGES.property,
+  LEARNINGS_PAGE.property,
 ];

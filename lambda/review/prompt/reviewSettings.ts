@@ -1,6 +1,7 @@
 /**
  * A reviewer's settings, read from its prompt page's properties and validated: Provider, Model, Max inline
- * comments, Minimum inline severity, Summary, Reply in threads, Re-review, Temperature, Reasoning effort. Empty
+ * comments, Minimum inline severity, Summary, Reply in threads, Re-review, Temperature, Reasoning effort, Keep
+ * learnings. Empty
  * properties take the defaults (from the environment); a bad value is refused with the property, the
  * value and what is allowed, and so is a property whose name looks like a misspelt setting.
  */
@@ -34,6 +35,8 @@ export interface ReviewSettings {
   reReview: (typeof RE_REVIEW_MODES)[number];
   temperature?: number;
   reasoningEffort?: (typeof REASONING_EFFORTS)[number];
+  /** Write each comment people dismiss to the reviewer's Learnings page, and read that page as a reference. */
+  keepLearnings: boolean;
 }
 
 /** Defaults for settings a prompt leaves empty. */
@@ -73,6 +76,7 @@ const SCHEMAS = {
   reReview: lowerEnum(RE_REVIEW_MODES),
   temperature: z.coerce.number().check(z.minimum(0), z.maximum(2)),
   reasoningEffort: lowerEnum(REASONING_EFFORTS),
+  keepLearnings: z.pipe(z.transform(yesNo), z.boolean()),
 } as const satisfies Record<PromptSettingKey, z.ZodMiniType>;
 
 /** What a setting a prompt leaves empty comes to, where no environment variable decides it. */
@@ -81,6 +85,7 @@ export const BASE_DEFAULTS = {
   minimumInlineSeverity: "minor" as Severity,
   summary: "update" as SummaryMode,
   replyInThreads: true,
+  keepLearnings: false,
 };
 
 /**
@@ -131,6 +136,7 @@ export function parseReviewSettings(
     reReview: read("reReview") ?? "changed",
     temperature: read("temperature"),
     reasoningEffort: read("reasoningEffort"),
+    keepLearnings: read("keepLearnings") ?? BASE_DEFAULTS.keepLearnings,
   };
 }
 

@@ -16,6 +16,8 @@ export interface ObservedFates {
   counts: Record<FateName, number>;
   /** How many of them this read saw reach a new fate (or their block change). */
   changed: number;
+  /** Those this read saw dismissed (a final fate: each comment is here on one read only). */
+  newlyDismissed: PostedComment[];
 }
 
 const FINAL: ReadonlySet<FateName> = new Set(["addressed", "dismissed"]);
@@ -66,7 +68,10 @@ export async function observeFates(
     ...comment,
     fate: updated.get(`${comment.posted.runId}:${comment.key}`) ?? comment.fate,
   }));
-  return { counts: countFates(comments), changed: decided.length };
+  const newlyDismissed = comments.filter(
+    (comment) => comment.fate?.fate === "dismissed" && updated.has(`${comment.posted.runId}:${comment.key}`),
+  );
+  return { counts: countFates(comments), changed: decided.length, newlyDismissed };
 }
 
 /** Comments on blocks by fate; one no later read has seen yet is open. */
