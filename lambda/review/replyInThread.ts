@@ -11,10 +11,13 @@ import { planPublication } from "./publish/planPublication.ts";
 import { postPlan } from "./publish/postPlan.ts";
 import type { ReviewDependencies } from "./ReviewDependencies.ts";
 import type { ReplyRequest, ReviewResult } from "./ReviewResult.ts";
+import { learnFromReply } from "./read/keepLearnings.ts";
 import { describeReference } from "./render/describeReference.ts";
 
 export async function replyInThread(request: ReplyRequest, deps: ReviewDependencies): Promise<ReviewResult> {
   const prepared = await prepareReview(request, deps);
+  // "That does not apply here" dismisses the point it answers, whatever the reviewer then replies.
+  await learnFromReply(prepared, request.discussionId, deps);
   const base = { ...resultOf(prepared), rejected: [] };
   const threadRef = prepared.rendered.threadRefs.get(request.discussionId);
   if (!threadRef) {

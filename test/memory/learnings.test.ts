@@ -10,7 +10,11 @@ import { join } from "node:path";
 import type { Client } from "@notionhq/client";
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
+import { ledgerFor, readConfig } from "../../lambda/config/config.ts";
+import { EnvironmentSecrets } from "../../lambda/config/secrets.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
+import { replyInThread } from "../../lambda/review/replyInThread.ts";
+import { buildReviewDependencies } from "../../lambda/wiring/buildReviewDependencies.ts";
 import { ReviewWorld, TOKEN, turnFor } from "../support/reviewWorld.ts";
 
 let world: ReviewWorld | undefined;
@@ -163,5 +167,52 @@ describe("a reviewer's learnings", () => {
 
     expect(dryRun.code, dryRun.stderr).toBe(0);
     expect(await learningsOf(dryNotion)).toEqual({ url: null, pages: [] });
+  });
+
+  it("take a reply saying a point does not apply as its dismissal, written once and read by the model next time", async () => {
+    world = await ReviewWorld.start({
+      provider: "openai",
+      // The first review; the reviewer lets the reply stand twice (no tool call); a re-review.
+      script: [twoComments, turnFor("openai", []), turnFor("openai", []), nothingNew],
+      settings: { keepLearnings: true },
+    });
+    const current = world;
+    const notion = createNotionClient({
+      token: TOKEN,
+      baseUrl: current.emulator.url,
+      requestsPerMinute: 100_000,
+    });
+    await review(current);
+    const onOwners = current.botComments().find((posted) => posted.parent.block_id === idFor("owners"))!;
+    current.emulator.control.addComment({
+      author: "bo",
+      discussion_id: onOwners.discussion_id,
+      text: "This does not apply to us: the identity team runs no on-call rotation for this cluster.",
+    });
+    const env = current.env();
+    const config = readConfig(env);
+    const deps = await buildReviewDependencies(config, new EnvironmentSecrets(env), {
+      ledger: ledgerFor(config, process.cwd()),
+    });
+    const reply = {
+      pageId: current.pageId,
+      prompt: "RFC Reviewer",
+      promptsDatabase: current.promptsDatabaseId,
+      discussionId: onOwners.discussion_id,
+    };
+
+    const answered = await replyInThread(reply, deps);
+    // The same reply delivered as another event: the point is dismissed already, nothing is written again.
+    const again = await replyInThread({ ...reply, runId: "another-event" }, deps);
+    const next = await review(current);
+
+    expect(answered.outcome.kind).toBe("no_reply");
+    const { pages } = await learningsOf(notion);
+    expect(pages).toHaveLength(1);
+    const lines = await linesOf(notion, pages[0]!.id);
+    expect(lines).toEqual([expect.stringMatching(/: Who is on call for the cluster\?$/)]);
+    expect(again.outcome.kind).toBe("no_reply");
+    expect(next.code, next.stderr).toBe(0);
+    expect(referenceMaterial(current)).toContain(lines[0]);
   });
 });
