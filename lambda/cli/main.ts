@@ -34,8 +34,11 @@ MARGIN_PROVIDER, MARGIN_MODEL; for serve also MARGIN_WEBHOOK_SECRET and MARGIN_D
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  const withEnv: CliIo = { ...io, env: loadDotEnv(io.cwd, io.env) };
+  let env = io.env;
   try {
+    // Inside the try: a .env line that does not parse is a configuration problem, answered in one line.
+    env = loadDotEnv(io.cwd, io.env);
+    const withEnv: CliIo = { ...io, env };
     switch (command) {
       case "review":
         return await reviewCommand(rest, withEnv);
@@ -80,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // Not one of Margin's own errors: say what it was; the stack only on request.
     io.stderr(`margin: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (withEnv.env.MARGIN_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ""}\n`);
+    if (env.MARGIN_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ""}\n`);
     else io.stderr("Run again with MARGIN_DEBUG=1 to see where it happened.\n");
     return 1;
   }
