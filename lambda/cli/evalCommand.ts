@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { readConfig } from "../config/config.ts";
-import { InvalidInputError } from "../errors.ts";
+import { InvalidInputError, ProviderError } from "../errors.ts";
 import { type EvalDocument, type EvalGates, readEvalDocuments } from "../eval/evalDocument.ts";
 import { type Recording, recordingSchema } from "../eval/ModelRecorder.ts";
 import { type EvalModel, runEvalDocument } from "../eval/runEval.ts";
@@ -209,12 +209,22 @@ async function evaluate(
   const runs: DocumentScore[] = [];
   for (let run = 1; run <= options.runs; run++) {
     io.stderr(`${document.reviewer}/${document.name}: run ${run} of ${options.runs}…\n`);
-    const replay = options.replay ? readRecording(recordingPath(options.replay, document, 1)) : undefined;
-    const outcome = await runEvalDocument(document, library, config, io.env, {
-      ...options.model,
-      replay,
-      record: options.record !== undefined,
-    });
+    // Run n replays the n-th recording: worst-of-runs judges as many answers as were recorded.
+    const replay = options.replay ? readRecording(recordingPath(options.replay, document, run)) : undefined;
+    let outcome: Awaited<ReturnType<typeof runEvalDocument>>;
+    try {
+      outcome = await runEvalDocument(document, library, config, io.env, {
+        ...options.model,
+        replay,
+        record: options.record !== undefined,
+      });
+    } catch (error) {
+      // One document the provider failed on is a failed document, not a failed evaluation.
+      if (!(error instanceof ProviderError)) throw error;
+      io.stderr(`${document.reviewer}/${document.name}: the provider failed: ${error.message}\n`);
+      runs.push(unfinished(document));
+      continue;
+    }
     if (options.record && outcome.recording) {
       const path = recordingPath(options.record, document, run);
       mkdirSync(dirname(path), { recursive: true });
@@ -239,6 +249,20 @@ async function evaluate(
     worst,
     failed,
   };
+}
+
+/** The score of a review that never finished: nothing found, and the summary problem that fails it. */
+function unfinished(document: EvalDocument): DocumentScore {
+  return scoreReview(document, {
+    comments: [],
+    summary: "",
+    inSummary: [],
+    summarySections: [],
+    finished: false,
+    refusedCalls: 0,
+    roundTrips: 0,
+    tokens: 0,
+  });
 }
 
 function definedOnly(gates: EvalGates): EvalGates {

@@ -48,20 +48,24 @@ export interface DocumentScore {
 
 export function scoreReview(document: EvalDocument, review: ReviewedDocument): DocumentScore {
   const { labels } = document;
-  const findings = [review.summary, ...review.inSummary].join("\n").toLowerCase();
+  const findings = findingsText(review);
   const found: string[] = [];
   const missed: string[] = [];
   let severityErrors = 0;
+  // A comment counts for one deviation at most: the first, in the labels' order, that it is on and meets.
+  const used = new Set<ReviewedDocument["comments"][number]>();
   for (const deviation of labels.deviations) {
-    const blocks = new Set([...deviation.anchors, ...deviation.alternates]);
-    const onIt = review.comments.filter((comment) => comment.anchor && blocks.has(comment.anchor));
-    severityErrors += onIt.filter(
-      (comment) => !meetsMinimum(comment.severity, deviation.min_severity),
-    ).length;
-    const inline = onIt.some((comment) => meetsMinimum(comment.severity, deviation.min_severity));
-    // Any deviation may be raised in the summary instead: `summary` among its alternates only documents it.
-    const inSummary = deviation.keywords.some((keyword) => findings.includes(keyword.toLowerCase()));
-    (inline || inSummary ? found : missed).push(deviation.id);
+    const on = (blocks: string[]) =>
+      review.comments.filter(
+        (comment) => !used.has(comment) && comment.anchor && blocks.includes(comment.anchor),
+      );
+    const candidates = [...on(deviation.anchors), ...on(deviation.alternates)];
+    const match = candidates.find((comment) => meetsMinimum(comment.severity, deviation.min_severity));
+    if (match) used.add(match);
+    else severityErrors += on(deviation.anchors).length;
+    // Raised in the summary's findings instead: a keyword there, as a word or phrase of its own.
+    const inSummary = deviation.keywords.some((keyword) => wordPattern(keyword).test(findings));
+    (match || inSummary ? found : missed).push(deviation.id);
   }
   const deviationBlocks = new Set(
     labels.deviations.flatMap((deviation) => [...deviation.anchors, ...deviation.alternates]),
@@ -89,6 +93,31 @@ export function scoreReview(document: EvalDocument, review: ReviewedDocument): D
   };
 }
 
+/**
+ * Where a summary states findings: the section after the verdict (the reviewer's second section, such as
+ * "Across the document"), up to the next, and what Margin listed under it ("Also noted"). The verdict and
+ * the questions are not findings: "ready: the rollback is fine" does not raise a missing rollback.
+ */
+function findingsText(review: ReviewedDocument): string {
+  const [, section, next] = review.summarySections;
+  let text = review.summary;
+  if (section) {
+    const from = text.toLowerCase().indexOf(`${section.toLowerCase()}:`);
+    const to = next ? text.toLowerCase().indexOf(`${next.toLowerCase()}:`, from + 1) : -1;
+    text = from < 0 ? "" : text.slice(from + section.length + 1, to > from ? to : undefined);
+  }
+  return [text, ...review.inSummary].join("\n");
+}
+
+function wordPattern(phrase: string): RegExp {
+  const escaped = phrase
+    .trim()
+    .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    .replace(/\s+/g, "\\s+");
+  // From the start of a word; endings may follow ("rollback" finds "rollbacks").
+  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}`, "iu");
+}
+
 /** The summary's sections a reviewer's instructions ask for: their "**Name:**" lines, in order. */
 export function summarySectionsOf(instructions: string): string[] {
   return [...instructions.matchAll(/^\*\*([^*\n]+?):\*\*/gm)].map((match) => match[1]!.trim());
@@ -96,9 +125,10 @@ export function summarySectionsOf(instructions: string): string[] {
 
 /** What is wrong with the summary's shape: sections missing or out of order, leaked references, length, repeats. */
 export function summaryProblems(
-  review: Pick<ReviewedDocument, "summary" | "summarySections" | "comments">,
+  review: Pick<ReviewedDocument, "summary" | "summarySections" | "comments" | "finished">,
 ): string[] {
   const { summary } = review;
+  if (!review.finished) return ["the review did not finish: nothing would be posted"];
   const problems: string[] = [];
   const positions = review.summarySections.map((section) => ({
     section,

@@ -35,7 +35,11 @@ export function decideFates(document: ReviewDocument, memory: PageMemory, at: st
     // A block gone from the page changed; one the memory has no fingerprint of cannot be judged.
     const blockChanged =
       Boolean(previous?.blockChanged) || now === undefined || (before !== undefined && before !== now);
-    const fate = fateOf(threads.get(comment.posted.discussionId), blockChanged);
+    const thread = threads.get(comment.posted.discussionId);
+    // Gone, on a block the memory has no fingerprint of: whether it was addressed or dismissed cannot be told,
+    // and both are final, so nothing is decided.
+    if (!thread && !blockChanged && before === undefined) continue;
+    const fate = fateOf(thread, blockChanged);
     if (previous?.fate === fate && Boolean(previous.blockChanged) === blockChanged) continue;
     const observedAt = previous?.fate === fate ? previous.observedAt : at;
     const recorded: CommentFate = { fate, observedAt, ...(blockChanged ? { blockChanged } : {}) };
