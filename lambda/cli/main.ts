@@ -32,8 +32,24 @@ MARGIN_PROMPTS_DATABASE, OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, ANT
 MARGIN_PROVIDER, MARGIN_MODEL; for serve also MARGIN_WEBHOOK_SECRET and MARGIN_DEFAULT_PROMPT.
 `;
 
+/** Each command's usage, for `margin <command> --help` and for an option it does not know. */
+const COMMAND_USAGE: Record<string, string> = {
+  review: REVIEW_USAGE,
+  serve: SERVE_USAGE,
+  demo: "margin demo",
+  prompts: PROMPTS_USAGE,
+  eval: EVAL_USAGE,
+  events: EVENTS_USAGE,
+  stats: STATS_USAGE,
+};
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
+  const usage = command === undefined ? undefined : COMMAND_USAGE[command];
+  if (usage && rest.some((arg) => arg === "--help" || arg === "-h")) {
+    io.stdout(`Usage:\n  ${usage}\n`);
+    return 0;
+  }
   let env = io.env;
   try {
     // Inside the try: a .env line that does not parse is a configuration problem, answered in one line.
@@ -78,7 +94,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 1;
     }
     if (error instanceof TypeError && /Unknown option|Unexpected argument/.test(error.message)) {
-      io.stderr(`margin: ${error.message}\n${USAGE}`);
+      io.stderr(`margin: ${unknownOption(error.message, usage)}\nUsage:\n  ${usage ?? USAGE}\n`);
       return 2;
     }
     // Not one of Margin's own errors: say what it was; the stack only on request.
@@ -91,4 +107,36 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.exitCode = await runCli(process.argv.slice(2), processIo());
+}
+
+/**
+ * Node's "Unknown option '--dryrun'" (whose advice to write `-- "--dryrun"` helps nobody here), said with the
+ * closest option the command has.
+ */
+function unknownOption(message: string, usage: string | undefined): string {
+  const given = /Unknown option '(--?[^']+)'/.exec(message)?.[1];
+  if (!given || !usage) return message.split(". ")[0]!;
+  const known = [...new Set(usage.match(/--[a-z][a-z-]*/g) ?? [])];
+  const closest = known
+    .map((option) => ({ option, distance: editDistance(given.replace(/^-+/, ""), option.slice(2)) }))
+    .sort((a, b) => a.distance - b.distance)[0];
+  const suggestion = closest && closest.distance <= 3 ? `: did you mean ${closest.option}?` : ".";
+  return `unknown option ${given}${suggestion}`;
+}
+
+/** Levenshtein distance: the fewest one-letter edits between two words. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
 }

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ReviewWorld, turnFor } from "../support/reviewWorld.ts";
+import { runMargin } from "../support/runMargin.ts";
 import { runScript } from "../support/spawnServer.ts";
 
 let world: ReviewWorld | undefined;
@@ -42,5 +43,23 @@ describe("the margin executable", () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("margin review <page id or URL> --prompt <name or id>");
+  });
+
+  it("answers --help on every command with that command's usage", async () => {
+    for (const command of ["review", "serve", "demo", "prompts", "eval", "events", "stats"]) {
+      const run = await runMargin([command, "--help"], {});
+      expect(run.code, command).toBe(0);
+      expect(run.stdout, command).toMatch(new RegExp(`^Usage:\\n {2}margin ${command}`));
+    }
+  });
+
+  it("answers a misspelled option with the closest one the command has", async () => {
+    const run = await runMargin(["review", "some-page", "--prompt", "RFC Reviewer", "--dryrun"], {});
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^margin: unknown option --dryrun: did you mean --dry-run\?\nUsage:\n {2}margin review/,
+    );
+    expect(run.stderr).not.toContain('-- "--dryrun"');
   });
 });
