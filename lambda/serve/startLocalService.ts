@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { readConfig, secretsFor } from "../config/config.ts";
 import { requireSecret } from "../config/secrets.ts";
+import { ConfigurationError } from "../errors.ts";
 import type { Log } from "../observability/Log.ts";
 import { DurableFifoQueue } from "../queue/DurableFifoQueue.ts";
 import type { FifoQueue } from "../queue/FifoQueue.ts";
@@ -60,7 +61,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
 
   const server = webhookServer(webhook, worker, options.log);
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, options)));
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
   const address = server.address() as AddressInfo;
@@ -166,4 +167,22 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer | und
     request.on("end", () => resolve(bytes > limit ? undefined : Buffer.concat(chunks)));
     request.on("error", reject);
   });
+}
+
+/** A port that cannot be listened on, in one line that says what to do. */
+function listenError(error: NodeJS.ErrnoException, options: LocalServiceOptions): Error {
+  const where = `${options.host ?? "127.0.0.1"}:${options.port ?? 0}`;
+  if (error.code === "EADDRINUSE")
+    return new ConfigurationError(
+      `${where} is in use: stop what listens there, or choose another port with --port.`,
+    );
+  if (error.code === "EACCES")
+    return new ConfigurationError(
+      `${where} may not be listened on by this user: choose a port above 1023 with --port.`,
+    );
+  if (error.code === "EADDRNOTAVAIL")
+    return new ConfigurationError(
+      `${options.host} is not an address of this machine: choose another with --host.`,
+    );
+  return error;
 }

@@ -1,3 +1,8 @@
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ReviewWorld, turnFor } from "../support/reviewWorld.ts";
 import { runMargin } from "../support/runMargin.ts";
@@ -61,5 +66,26 @@ describe("the margin executable", () => {
       /^margin: unknown option --dryrun: did you mean --dry-run\?\nUsage:\n {2}margin review/,
     );
     expect(run.stderr).not.toContain('-- "--dryrun"');
+  });
+
+  it("answers a port in use for margin serve in one line that says what to do", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", () => resolve()));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const run = await runMargin(["serve", "--port", String(port)], {
+        NOTION_TOKEN: "ntn_test",
+        MARGIN_PROMPTS_DATABASE: "2a1c4e6f9b3d8099a1b2c3d4e5f6a7b8",
+        MARGIN_WEBHOOK_SECRET: "whsec_test",
+        MARGIN_LEDGER_FILE: join(mkdtempSync(join(tmpdir(), "margin-serve-")), "ledger.json"),
+      });
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `margin: 127.0.0.1:${port} is in use: stop what listens there, or choose another port with --port.\n`,
+      );
+    } finally {
+      busy.close();
+    }
   });
 });
