@@ -22,6 +22,9 @@ export class NotionAccessError extends MarginError {}
 /** The prompt cannot be used: not in the Prompts database, or a setting with a bad value. */
 export class PromptError extends MarginError {}
 
+/** No prompt goes by the name asked for (a slip, usually): the message names the closest and the others. */
+export class UnknownPromptError extends PromptError {}
+
 /** The model provider failed after its SDK's retries (rate limits, outages, bad keys...). */
 export class ProviderError extends MarginError {
   constructor(

@@ -3,7 +3,14 @@
  * an exit code (0 done, 1 the review did not complete, 2 bad usage or configuration).
  */
 import { loadDotEnv } from "../config/loadDotEnv.ts";
-import { ConfigurationError, InvalidInputError, MarginError, ProviderError } from "../errors.ts";
+import { closestTo } from "../didYouMean.ts";
+import {
+  ConfigurationError,
+  InvalidInputError,
+  MarginError,
+  ProviderError,
+  UnknownPromptError,
+} from "../errors.ts";
 import { type CliIo, processIo } from "./CliIo.ts";
 import { demoCommand } from "./demoCommand.ts";
 import { EVAL_USAGE, evalCommand } from "./evalCommand.ts";
@@ -81,7 +88,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return 2;
     }
   } catch (error) {
-    if (error instanceof ConfigurationError || error instanceof InvalidInputError) {
+    if (
+      error instanceof ConfigurationError ||
+      error instanceof InvalidInputError ||
+      error instanceof UnknownPromptError
+    ) {
       io.stderr(`margin: ${error.message}\n`);
       return 2;
     }
@@ -117,26 +128,6 @@ function unknownOption(message: string, usage: string | undefined): string {
   const given = /Unknown option '(--?[^']+)'/.exec(message)?.[1];
   if (!given || !usage) return message.split(". ")[0]!;
   const known = [...new Set(usage.match(/--[a-z][a-z-]*/g) ?? [])];
-  const closest = known
-    .map((option) => ({ option, distance: editDistance(given.replace(/^-+/, ""), option.slice(2)) }))
-    .sort((a, b) => a.distance - b.distance)[0];
-  const suggestion = closest && closest.distance <= 3 ? `: did you mean ${closest.option}?` : ".";
-  return `unknown option ${given}${suggestion}`;
-}
-
-/** Levenshtein distance: the fewest one-letter edits between two words. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+  const closest = closestTo(`--${given.replace(/^-+/, "")}`, known);
+  return `unknown option ${given}${closest ? `: did you mean ${closest}?` : "."}`;
 }

@@ -5,7 +5,8 @@
  * Learnings page (the page its Learnings property holds, a child page left out of the instructions).
  */
 import type { PageObjectResponse } from "@notionhq/client";
-import { PromptError } from "../errors.ts";
+import { closestTo } from "../didYouMean.ts";
+import { PromptError, UnknownPromptError } from "../errors.ts";
 import type { PromptPage, PromptProperty, ReferencePage } from "../review/model/PromptPage.ts";
 import { parseNotionId } from "../review/model/parseNotionId.ts";
 import type { PromptSource, PromptSummary } from "../review/ports/PromptSource.ts";
@@ -45,9 +46,11 @@ export class NotionPromptSource implements PromptSource {
     const wanted = nameOrId.trim().toLowerCase();
     const found = pages.filter((page) => titleOf(page).trim().toLowerCase() === wanted);
     if (found.length === 0) {
-      const names = pages.map((page) => `"${titleOf(page)}"`).sort();
-      throw new PromptError(
-        `No prompt named "${nameOrId}" in the Prompts database ${database}. ${names.length > 0 ? `Prompts available: ${names.join(", ")}.` : "The database has no prompts yet."}`,
+      const titles = pages.map((page) => titleOf(page));
+      const names = titles.map((title) => `"${title}"`).sort();
+      const closest = closestTo(nameOrId, titles);
+      throw new UnknownPromptError(
+        `No prompt named "${nameOrId}" in the Prompts database ${database}.${closest ? ` Did you mean "${closest}"?` : ""} ${names.length > 0 ? `Prompts available: ${names.join(", ")}.` : "The database has no prompts yet."}`,
       );
     }
     if (found.length > 1) {

@@ -36,14 +36,19 @@ describe("margin review says clearly why it cannot run", () => {
     expect(run.stderr).toContain("is in the trash");
   });
 
-  it("lists the prompts that exist when the one asked for does not", async () => {
+  it("lists the prompts that exist when the one asked for does not, suggesting the closest for a slip", async () => {
     world = await ReviewWorld.start({ provider: "openai" });
 
     const run = await world.margin(["review", world.pageId, "--prompt", "Postmortem Reviewer"]);
+    const slip = await world.margin(["review", world.pageId, "--prompt", "RFC Reveiwer"]);
 
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain('No prompt named "Postmortem Reviewer" in the Prompts database');
+    expect(run.stderr).not.toContain("Did you mean");
     expect(run.stderr).toContain('Prompts available: "Plan Reviewer", "RFC Reviewer".');
+    expect(slip.code).toBe(2);
+    expect(slip.stderr).toContain('No prompt named "RFC Reveiwer" in the Prompts database');
+    expect(slip.stderr).toContain('Did you mean "RFC Reviewer"?');
   });
 
   it("names the property, the value and what is allowed for a bad setting", async () => {
