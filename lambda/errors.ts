@@ -77,3 +77,6 @@ export class ReadingPaused extends MarginError {}
 
 /** The invocation's time ran out before its work was done; worth trying again. */
 export class OutOfTimeError extends MarginError {}
+
+/** Notion could not be reached at all (refused, unknown host, dropped); the message names the address. */
+export class NotionUnreachableError extends MarginError {}

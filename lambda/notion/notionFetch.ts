@@ -16,7 +16,7 @@
  */
 import { RequestTimeoutError } from "@notionhq/client";
 import { BudgetWaitTooLong, type Clock, type RequestBudget, systemClock } from "../budget/RequestBudget.ts";
-import { NotionBusyError } from "../errors.ts";
+import { NotionBusyError, NotionUnreachableError } from "../errors.ts";
 import { ConcurrencyLimit } from "./ConcurrencyLimit.ts";
 import type { ReadJournal } from "./ReadJournal.ts";
 import type { WorkDeadline } from "./WorkDeadline.ts";
@@ -90,7 +90,9 @@ export function notionFetch(options: NotionFetchOptions): Fetch {
         }
         await response.body?.cancel();
       } catch (error) {
-        if (last || !(error instanceof TypeError)) throw error;
+        if (!(error instanceof TypeError)) throw error;
+        // A write's dropped connection stays a TypeError: its outcome is unknown, and the writer looks first.
+        if (last) throw retryable ? unreachable(url, error) : error;
       }
       await clock.sleep(retryDelayMs * 2 ** attempt);
     }
@@ -177,4 +179,14 @@ async function recorded(
 
 function jsonResponse(body: string): Response {
   return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
+}
+
+/** A request that never reached Notion, naming where it went, so a wrong NOTION_BASE_URL shows itself. */
+function unreachable(url: URL, error: TypeError): NotionUnreachableError {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const why = cause?.code ?? cause?.message ?? error.message;
+  return new NotionUnreachableError(
+    `Could not reach Notion at ${url.origin} (${why}). Check NOTION_BASE_URL (unset for api.notion.com) and the network.`,
+    { cause: error },
+  );
 }

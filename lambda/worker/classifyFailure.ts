@@ -11,6 +11,7 @@ import {
   InvalidInputError,
   NotionAccessError,
   NotionBusyError,
+  NotionUnreachableError,
   NotionWriteError,
   OutOfTimeError,
   PromptError,
@@ -54,13 +55,8 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
         "Margin is not fully set up for this reviewer. Ask whoever runs Margin to check its configuration.",
     };
   }
-  if (error instanceof NotionBusyError)
-    return {
-      kind: "transient",
-      reason: "Notion kept rate limiting Margin. Ask for a review again later.",
-    };
-  if (error instanceof OutOfTimeError)
-    return { kind: "transient", reason: "the review ran out of time. Ask for a review again later." };
+  const passing = passingTrouble(error);
+  if (passing) return { kind: "transient", reason: `${passing} Ask for a review again later.` };
   if (error instanceof ProviderError) {
     return error.transient
       ? {
@@ -99,6 +95,14 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
     kind: "unexpected",
     reason: "an unexpected error stopped the review. The team running Margin has been alerted.",
   };
+}
+
+/** Trouble that passes: Notion busy or out of reach, or the invocation out of time. */
+function passingTrouble(error: unknown): string | undefined {
+  if (error instanceof NotionBusyError) return "Notion kept rate limiting Margin.";
+  if (error instanceof NotionUnreachableError) return "Notion could not be reached.";
+  if (error instanceof OutOfTimeError) return "the review ran out of time.";
+  return undefined;
 }
 
 /** A Notion API error by its code; undefined for a code that says nothing of what to do. */

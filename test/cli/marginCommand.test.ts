@@ -88,4 +88,25 @@ describe("the margin executable", () => {
       busy.close();
     }
   });
+
+  it("names the address it tried when Notion cannot be reached", async () => {
+    // A port nothing listens on: the one a server had until it closed.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", () => resolve()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+    const run = await runMargin(["review", "2a1c4e6f9b3d8099a1b2c3d4e5f6a7b8", "--prompt", "RFC Reviewer"], {
+      NOTION_TOKEN: "ntn_test",
+      NOTION_BASE_URL: `http://127.0.0.1:${port}`,
+      MARGIN_PROMPTS_DATABASE: "2a1c4e6f9b3d8099a1b2c3d4e5f6a7b8",
+      OPENAI_API_KEY: "sk-test",
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `margin: Could not reach Notion at http://127.0.0.1:${port} (ECONNREFUSED).`,
+    );
+    expect(run.stderr).toContain("Check NOTION_BASE_URL");
+  });
 });
