@@ -8,7 +8,7 @@ import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
 import { parseNotionId } from "../review/model/parseNotionId.ts";
-import { PROVIDERS } from "../review/prompt/reviewSettings.ts";
+import { DEFAULT_PROVIDER, PROVIDERS } from "../review/prompt/reviewSettings.ts";
 import { countTokens } from "../review/render/countTokens.ts";
 import { reviewPage } from "../review/reviewPage.ts";
 import * as z from "../schema.ts";
@@ -58,6 +58,9 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
     // A dry run looks, and remembers nothing.
     ledger: options.data["dry-run"] ? undefined : ledgerFor(config, io.cwd),
   });
+  // The model's key, for the provider known before the prompt is read: missing, it is said before any of
+  // Notion is read (a prompt that picks another provider has its key checked when it is loaded).
+  await deps.provider(options.data.provider ?? config.MARGIN_PROVIDER ?? DEFAULT_PROVIDER);
   const result = await reviewPage(
     {
       pageId,

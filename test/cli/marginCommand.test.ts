@@ -109,4 +109,16 @@ describe("the margin executable", () => {
     );
     expect(run.stderr).toContain("Check NOTION_BASE_URL");
   });
+
+  it("says a missing model key before it reads anything of Notion", async () => {
+    world = await ReviewWorld.start({ provider: "anthropic" });
+    const env = world.env();
+    delete env.ANTHROPIC_API_KEY;
+
+    const run = await runMargin(["review", world.pageId, "--prompt", "RFC Reviewer"], env);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/ANTHROPIC_API_KEY/);
+    expect(world.emulator.counters.snapshot().total.requests).toBe(0);
+  });
 });

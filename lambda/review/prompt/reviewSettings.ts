@@ -80,6 +80,9 @@ const SCHEMAS = {
 } as const satisfies Record<PromptSettingKey, z.ZodMiniType>;
 
 /** What a setting a prompt leaves empty comes to, where no environment variable decides it. */
+/** The provider of a prompt that names none, when MARGIN_PROVIDER names none either. */
+export const DEFAULT_PROVIDER: ProviderName = "openai";
+
 export const BASE_DEFAULTS = {
   maxInlineComments: 5,
   minimumInlineSeverity: "minor" as Severity,
@@ -120,7 +123,7 @@ export function parseReviewSettings(
     }
     return parsed.data as z.infer<(typeof SCHEMAS)[K]>;
   };
-  const promptProvider = read("provider") ?? defaults.provider ?? "openai";
+  const promptProvider = read("provider") ?? defaults.provider ?? DEFAULT_PROVIDER;
   const provider = overrides.provider ?? promptProvider;
   // MARGIN_MODEL names a model of MARGIN_PROVIDER, and the prompt's Model one of the prompt's provider.
   const promptModel = provider === promptProvider ? read("model") : undefined;
