@@ -22,6 +22,23 @@ const firstReview = turnFor("openai", [
   ["finish_review", { summary: "Not ready." }],
 ]);
 
+/** A world whose model reviews the page once with two comments, then twice finds nothing new. */
+function reviewedThreeTimes(): Promise<ReviewWorld> {
+  return ReviewWorld.start({
+    provider: "openai",
+    script: [
+      firstReview,
+      turnFor("openai", [["finish_review", { summary: "Same." }]]),
+      turnFor("openai", [["finish_review", { summary: "Same." }]]),
+    ],
+  });
+}
+
+/** How many times the page's and its blocks' discussions were listed. */
+function commentListings(current: ReviewWorld): number {
+  return current.emulator.counters.snapshot().endpoints["GET /v1/comments"]?.requests ?? 0;
+}
+
 /** The same behaviour with the memory in a local file and in DynamoDB. */
 const LEDGERS = ledgerKinds("rereview");
 
@@ -165,16 +182,8 @@ describe.each(LEDGERS)("a re-review from the reviewer's memory in %s", (_name, l
 
   it("lists discussions only where they can be once the page is known, and all of them again when the index is old", async () => {
     const ledger = await ledgerEnv();
-    world = await ReviewWorld.start({
-      provider: "openai",
-      script: [
-        firstReview,
-        turnFor("openai", [["finish_review", { summary: "Same." }]]),
-        turnFor("openai", [["finish_review", { summary: "Same." }]]),
-      ],
-    });
-    const commentReads = () =>
-      world!.emulator.counters.snapshot().endpoints["GET /v1/comments"]?.requests ?? 0;
+    world = await reviewedThreeTimes();
+    const commentReads = () => commentListings(world!);
 
     await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"], world.env(ledger));
     const first = commentReads();
@@ -194,18 +203,10 @@ describe.each(LEDGERS)("a re-review from the reviewer's memory in %s", (_name, l
 
   it("trusts the index comment events keep while they arrive, and lists all discussions again when a flow starts anew", async () => {
     const ledger = await ledgerEnv();
-    world = await ReviewWorld.start({
-      provider: "openai",
-      script: [
-        firstReview,
-        turnFor("openai", [["finish_review", { summary: "Same." }]]),
-        turnFor("openai", [["finish_review", { summary: "Same." }]]),
-      ],
-    });
+    world = await reviewedThreeTimes();
     const memory = ledgerFor(readConfig(world.env(ledger)), process.cwd());
     const hourAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
-    const commentReads = () =>
-      world!.emulator.counters.snapshot().endpoints["GET /v1/comments"]?.requests ?? 0;
+    const commentReads = () => commentListings(world!);
     // The webhook has been receiving comment events since before the first review listed the page.
     await memory.noteCommentEvent(hourAgo(2), hourAgo(74));
     const everyIndexIsOld = world.env({ ...ledger, MARGIN_FULL_SCAN_HOURS: "0" });
