@@ -13,7 +13,8 @@
  *   with missing ids and usage filled in;
  * - `{"$error": {"status": 429, "retry_after": 1, "message": "..."}}` for an HTTP error in the provider's
  *   format.
- * Past the end of the script it answers 400 saying so.
+ * Past the end of the script it answers 400 saying so. A script is checked when it is given
+ * (`scriptSchema.ts`): one that is none of these throws ScriptError naming the entry.
  *
  * A server honours `tool_choice` as a real one does: a scripted turn that a forcing request could not get
  * is a mistake in the script, answered 500. Behaviours imitate weaker servers and models:
@@ -23,7 +24,6 @@
  * (Ollama): any model name, `tool_choice` ignored.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import * as z from "zod";
 import { LoopbackServer, readBody, sendJson as send } from "../shared/LoopbackServer.ts";
 import { type CacheUsage, PromptCacheSimulator, tokenCounter } from "./PromptCacheSimulator.ts";
 import { claudeModel, claudeModelOnBedrock, openAiModel } from "./providerModels.ts";
@@ -35,6 +35,13 @@ import {
   checkResponsesRequest,
   type IssuedItems,
 } from "./requestChecks.ts";
+import {
+  errorEntrySchema,
+  parseScript,
+  type ScriptEntry,
+  ScriptError,
+  turnEntrySchema,
+} from "./scriptSchema.ts";
 import {
   anthropicMessage,
   anthropicSegments,
@@ -64,38 +71,7 @@ export const TEXT_REFUSAL = "I'm sorry, but I can't help with that.";
 const THINKING =
   "<think>The author wants a review. I should check each section against my instructions.</think>\n\n";
 
-const errorEntrySchema = z.strictObject({
-  $error: z.strictObject({
-    status: z.number().int().min(400).max(599),
-    message: z.string().optional(),
-    retry_after: z.number().min(0).optional(),
-    type: z.string().optional(),
-  }),
-});
-
-const turnUsageSchema = z.strictObject({
-  inputTokens: z.number().int().min(0),
-  readTokens: z.number().int().min(0).default(0),
-  writeTokens: z.number().int().min(0).default(0),
-  outputTokens: z.number().int().min(0),
-});
-
-const turnEntrySchema = z.strictObject({
-  $turn: z.strictObject({
-    text: z.string().optional(),
-    calls: z.array(z.strictObject({ name: z.string(), arguments: z.unknown() })).optional(),
-    refusal: z.string().optional(),
-    stop: z.literal("max_tokens").optional(),
-    usage: turnUsageSchema.optional(),
-  }),
-});
-
-export type ScriptEntry = Record<string, unknown>;
-
-export const scriptSchema = z.array(
-  z.record(z.string(), z.unknown()),
-  "the script should be a JSON array of responses",
-);
+export type { ScriptEntry } from "./scriptSchema.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -172,11 +148,7 @@ export class ScriptedModelServer {
   }
 
   static async start(options: ScriptedModelServerOptions): Promise<ScriptedModelServer> {
-    const scripted = new ScriptedModelServer(
-      options.provider,
-      scriptSchema.parse(options.script ?? []),
-      options,
-    );
+    const scripted = new ScriptedModelServer(options.provider, parseScript(options.script ?? []), options);
     scripted.server = await LoopbackServer.listen(
       options.port ?? 0,
       (request, response) => scripted.handle(request, response),
@@ -196,7 +168,7 @@ export class ScriptedModelServer {
 
   /** Adds responses to the end of the script. */
   push(...entries: ScriptEntry[]): void {
-    this.script.push(...scriptSchema.parse(entries));
+    this.script.push(...parseScript(entries));
   }
 
   /** How many script entries are left. */
@@ -206,7 +178,7 @@ export class ScriptedModelServer {
 
   /** Replaces the script and forgets the recorded requests. */
   reset(script: ScriptEntry[] = []): void {
-    this.script = scriptSchema.parse(script);
+    this.script = parseScript(script);
     this.served = 0;
     this.pending = [];
     this.requests.length = 0;
@@ -241,16 +213,16 @@ export class ScriptedModelServer {
       send(response, 200, { requests: this.requests, remaining: this.remaining() });
       return;
     }
-    if (path === "/__scripted/script" && request.method === "POST") {
-      const parsed = scriptSchema.safeParse(JSON.parse(raw || "[]"));
-      if (!parsed.success)
-        return this.sendError(response, "chat", { status: 400, message: parsed.error.issues[0]!.message });
-      this.push(...parsed.data);
-      send(response, 200, { remaining: this.remaining() });
-      return;
-    }
-    if (path === "/__scripted/reset" && request.method === "POST") {
-      this.reset(JSON.parse(raw || "[]"));
+    if ((path === "/__scripted/script" || path === "/__scripted/reset") && request.method === "POST") {
+      let entries: ScriptEntry[];
+      try {
+        entries = parseScript(JSON.parse(raw || "[]"));
+      } catch (error) {
+        if (!(error instanceof ScriptError || error instanceof SyntaxError)) throw error;
+        return this.sendError(response, "chat", { status: 400, message: error.message });
+      }
+      if (path === "/__scripted/script") this.push(...entries);
+      else this.reset(entries);
       send(response, 200, { remaining: this.remaining() });
       return;
     }

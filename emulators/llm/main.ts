@@ -1,17 +1,19 @@
 /**
  * `npm run llm-fake -- --provider openai|anthropic|bedrock --port <p> --script <file.json> [--latency-ms <n>]
- *  [--behaviour one-call-per-turn,tool-calls-as-text,...] [--compatible]`
+ *  [--behaviour one-call-per-turn,tool-calls-as-text,...] [--compatible true]`
  *
- * Starts a scripted model server, prints `listening on <base URL for the SDK>` when ready, and serves
- * until killed. `--compatible` makes the OpenAI server behave as an OpenAI-compatible one (Ollama).
+ * Checks the script (a mistake is one line naming the entry, and exit code 2, before anything listens),
+ * starts a scripted model server, prints `listening on <base URL for the SDK>` when ready, and serves
+ * until killed. `--compatible true` makes the OpenAI server behave as an OpenAI-compatible one (Ollama).
  */
 import * as z from "zod";
-import { parseFlags, readJsonFile, runIfMain, serveUntilStopped } from "../shared/commandLine.ts";
-import { BEHAVIOURS, scriptSchema, startScriptedModelServer } from "./ScriptedModelServer.ts";
+import { parseFlags, portFlag, readJsonFile, runIfMain, serveUntilStopped } from "../shared/commandLine.ts";
+import { BEHAVIOURS, startScriptedModelServer } from "./ScriptedModelServer.ts";
+import { parseScript, type ScriptEntry, ScriptError } from "./scriptSchema.ts";
 
 const flagsSchema = z.strictObject({
   provider: z.enum(["openai", "anthropic", "bedrock"], "should be openai, anthropic or bedrock"),
-  port: z.coerce.number().int().min(0).max(65535).default(0),
+  port: portFlag,
   script: z.string().optional(),
   "latency-ms": z.coerce.number().min(0).optional(),
   behaviour: z
@@ -33,21 +35,24 @@ export async function main(argv: string[]): Promise<number | undefined> {
   if (!flags) return 2;
   const file = flags.script ? await readJsonFile("llm-fake", "script", flags.script) : { value: [] };
   if (!file) return 2;
-  const script = scriptSchema.safeParse(file.value);
-  if (!script.success) {
-    console.error(`llm-fake: ${flags.script}: ${script.error.issues[0]!.message}`);
+  let script: ScriptEntry[];
+  try {
+    script = parseScript(file.value);
+  } catch (error) {
+    if (!(error instanceof ScriptError)) throw error;
+    console.error(`llm-fake: ${flags.script}${error.where ? ` ${error.where}` : ""}: ${error.problem}`);
     return 2;
   }
-  const server = await startScriptedModelServer({
-    provider: flags.provider,
-    port: flags.port,
-    script: script.data,
-    latencyMs: flags["latency-ms"],
-    behaviours: flags.behaviour,
-    compatible: flags.compatible,
-  });
-  serveUntilStopped(server.url, () => server.close());
-  return undefined;
+  return serveUntilStopped("llm-fake", flags.port, () =>
+    startScriptedModelServer({
+      provider: flags.provider,
+      port: flags.port,
+      script,
+      latencyMs: flags["latency-ms"],
+      behaviours: flags.behaviour,
+      compatible: flags.compatible,
+    }),
+  );
 }
 
 await runIfMain(import.meta.url, main);

@@ -8,6 +8,7 @@ import {
   startScriptedModelServer,
   TEXT_REFUSAL,
 } from "../../emulators/llm/ScriptedModelServer.ts";
+import { ScriptError } from "../../emulators/llm/scriptSchema.ts";
 import { withAwsCredentials } from "../support/reviewWorld.ts";
 
 let server: ScriptedModelServer | undefined;
@@ -517,6 +518,77 @@ describe("the scripted servers behave like weaker servers and models when asked"
     expect(asText.content).toContain('{"name":"finish_review","arguments":{"summary":"Fine."}}');
     expect((await serve("think")).content).toMatch(/^<think>.*<\/think>/);
     expect((await serve("refuse-as-text")).content).toBe(TEXT_REFUSAL);
+  });
+});
+
+describe("the scripted servers check a script when it is given, naming the entry that is wrong", () => {
+  it.each([
+    [
+      "a turn's call with arguments that are not an object",
+      [{ $turn: { text: "Hi." } }, { $turn: { calls: [{ name: "finish_review", arguments: "Fine." }] } }],
+      "script entry 2 ($turn.calls[0].arguments): should be a JSON object, as a tool's arguments are",
+    ],
+    [
+      "a misspelled field of a turn",
+      [{ $turn: { call: [] } }],
+      'script entry 1 ($turn): Unrecognized key: "call"',
+    ],
+    [
+      "an entry of no known kind",
+      [{ $turns: {} }],
+      'script entry 1: "$turns" is not a kind of entry: an entry is {"$turn": {...}}, {"$error": {...}}, or a response object in the API\'s format (a chat.completion with "choices", a response with "output", a message with "content")',
+    ],
+    [
+      "an Anthropic tool use without a name",
+      [{ content: [{ type: "tool_use", id: "toolu_1", input: {} }] }],
+      "script entry 1 (content[0].name): should be the tool's name",
+    ],
+    ["a script that is not a list", { $turn: {} }, "script: should be a JSON array of entries"],
+  ])("refuses %s at start", async (_case, script, message) => {
+    const started = startScriptedModelServer({ provider: "anthropic", script: script as never });
+
+    await expect(started).rejects.toBeInstanceOf(ScriptError);
+    await expect(started).rejects.toThrow(message);
+  });
+
+  it("takes a model's misbehaviour within the format: call arguments that are not JSON", async () => {
+    const garbled = {
+      choices: [
+        {
+          message: {
+            role: "assistant",
+            content: null,
+            tool_calls: [
+              { id: "call_1", type: "function", function: { name: "finish_review", arguments: "{oops" } },
+            ],
+          },
+        },
+      ],
+    };
+    server = await startScriptedModelServer({ provider: "openai", script: [garbled] });
+    const openai = new OpenAI({ apiKey: "sk-test", baseURL: server.url, maxRetries: 0 });
+
+    const completion = await openai.chat.completions.create({
+      model: "gpt-4.1",
+      messages: [{ role: "user", content: "Review" }],
+    });
+
+    expect(completion.choices[0]!.message.tool_calls).toMatchObject([{ function: { arguments: "{oops" } }]);
+  });
+
+  it("answers 400 naming the entry when a wrong script is added over HTTP, and keeps the script it had", async () => {
+    server = await startScriptedModelServer({ provider: "openai", script: [{ $turn: { text: "Hi." } }] });
+
+    const answer = await fetch(`${server.origin}/__scripted/script`, {
+      method: "POST",
+      body: JSON.stringify([{ $error: { status: 200 } }]),
+    });
+
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { error: { message: string } }).error.message).toBe(
+      "script entry 1 ($error.status): should be an HTTP error status, 400 to 599",
+    );
+    expect(server.remaining()).toBe(1);
   });
 });
 

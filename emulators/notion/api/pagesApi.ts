@@ -25,6 +25,12 @@ const PAGINATED_PROPERTY_TYPES = new Set(["title", "rich_text", "people", "relat
 export const pagesApi = [
   route<EmulatorContext>("GET", "/v1/pages/{page_id}", (request, { workspace }) => {
     const id = pathId(request, "page_id");
+    // Notion's answer to a database id given as a page: a validation error, not "not found".
+    if (workspace.databases.has(id) && workspace.isVisible(id)) {
+      throw NotionApiError.validation(
+        `Provided ID ${id} is a database, not a page. Use the retrieve database API instead.`,
+      );
+    }
     workspace.requirePage(id);
     return workspace.pageView(id);
   }),
