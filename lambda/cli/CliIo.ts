@@ -7,6 +7,8 @@ export interface CliIo {
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** stderr is a terminal (progress is one live line there), and its width. */
+  terminal?: { columns: number };
 }
 
 export function processIo(): CliIo {
@@ -15,5 +17,6 @@ export function processIo(): CliIo {
     stderr: (text) => process.stderr.write(text),
     env: process.env,
     cwd: process.cwd(),
+    terminal: process.stderr.isTTY ? { columns: process.stderr.columns || 100 } : undefined,
   };
 }

@@ -17,12 +17,15 @@ export function describeProgress(event: ProgressEvent): string | undefined {
         ? undefined
         : `Document rendered for the model: ${event.tokens.toLocaleString("en-US")} tokens.`;
     case "references_rendered":
-      return describeReferences(event.references);
+      return describeReferences(event.references, event.tokens);
     case "round_trip":
       return `Model round trip ${event.turn}, so far: ${describeUsage(event.usage)}.`;
     case "context_unknown":
       return `The input is about ${event.estimatedTokens.toLocaleString("en-US")} tokens. A local server with a default context (Ollama's is ${event.typicalContextTokens.toLocaleString("en-US")} tokens on a small GPU) cuts it from the front without a word, losing the instructions: raise its context (OLLAMA_CONTEXT_LENGTH) and set MARGIN_CONTEXT_TOKENS to match, so Margin can check.`;
+    case "reading":
+    case "asking_model":
     case "posted":
+      // The step under way: a status, not a line of its own (see ProgressDisplay).
       return undefined;
     case "earlier_run_completed":
       return `Completed this reviewer's earlier, partly posted review of the page first: ${event.run.posted} more comment${event.run.posted === 1 ? "" : "s"} posted${event.run.notPosted > 0 ? `, ${event.run.notPosted} that Notion would not take left out` : ""}.`;
@@ -33,9 +36,13 @@ export function describeProgress(event: ProgressEvent): string | undefined {
   }
 }
 
-function describeReferences(references: ReferenceMaterial): string {
+function describeReferences(references: ReferenceMaterial, tokens: number | undefined): string {
+  const size =
+    tokens === undefined
+      ? `about ${references.estimatedTokens.toLocaleString("en-US")} tokens`
+      : `${tokens.toLocaleString("en-US")} tokens`;
   const lines = [
-    `Reference material: ${references.pages} page${references.pages === 1 ? "" : "s"}, about ${references.estimatedTokens.toLocaleString("en-US")} tokens.`,
+    `Reference material: ${references.pages} page${references.pages === 1 ? "" : "s"}, ${size}.`,
   ];
   for (const cut of references.cut) {
     lines.push(

@@ -3,6 +3,7 @@
  * `startLocalService`), logging each delivery and each review, until interrupted.
  */
 import { parseArgs } from "node:util";
+import { requireConfiguration } from "../config/requireConfiguration.ts";
 import { InvalidInputError } from "../errors.ts";
 import { consoleLog } from "../observability/ConsoleLog.ts";
 import * as z from "../schema.ts";
@@ -11,15 +12,13 @@ import type { CliIo } from "./CliIo.ts";
 
 export const SERVE_USAGE = "margin serve [--port <port>] [--host <host>] [--retry-delay-ms <ms>]";
 
+const PORT = "--port should be a port number, 0 to 65535 (0: any free one)";
+
 const optionsSchema = z.object({
   port: z._default(
     z.coerce
-      .number("--port should be a port number")
-      .check(
-        z.refine(Number.isSafeInteger, "--port should be a port number"),
-        z.minimum(0),
-        z.maximum(65535),
-      ),
+      .number(PORT)
+      .check(z.refine(Number.isSafeInteger, PORT), z.minimum(0, PORT), z.maximum(65535, PORT)),
     8787,
   ),
   host: z._default(z.string(), "127.0.0.1"),
@@ -27,7 +26,10 @@ const optionsSchema = z.object({
   "retry-delay-ms": z.optional(
     z.coerce
       .number("--retry-delay-ms should be a number of milliseconds")
-      .check(z.refine(Number.isSafeInteger, "--retry-delay-ms should be a whole number"), z.minimum(0)),
+      .check(
+        z.refine(Number.isSafeInteger, "--retry-delay-ms should be a whole number"),
+        z.minimum(0, "--retry-delay-ms should be 0 or more"),
+      ),
   ),
 });
 
@@ -38,7 +40,13 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   });
   const options = optionsSchema.safeParse(values);
   if (!options.success)
-    throw new InvalidInputError(`${z.firstProblem(options.error, "options")}. Usage: ${SERVE_USAGE}`);
+    throw new InvalidInputError(`${options.error.issues[0]!.message}. Usage: ${SERVE_USAGE}`);
+  // What the webhook and the worker will need, all said at once before anything starts.
+  await requireConfiguration(io.env, {
+    settings: ["MARGIN_PROMPTS_DATABASE"],
+    secrets: ["notionToken", "webhookSecret"],
+    modelKey: true,
+  });
   const service = await startLocalService({
     env: io.env,
     port: options.data.port,

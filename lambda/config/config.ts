@@ -73,6 +73,8 @@ const configSchema = z.object({
   MARGIN_OPENAI_API: choice(["responses", "chat"], "should be responses or chat"),
   MARGIN_CONTEXT_TOKENS: z.optional(count("a whole number of tokens, such as 32768").check(z.minimum(1_024))),
   ANTHROPIC_BEDROCK_BASE_URL: url,
+  // The command line: how often `margin review` says where it is, when stderr is not a terminal.
+  MARGIN_PROGRESS_SECONDS: z._default(amount("a number of seconds").check(z.positive(), z.maximum(3_600)), 5),
   // The service
   MARGIN_QUEUE_URL: url,
   MARGIN_MAX_ATTEMPTS: z._default(count("a whole number").check(z.minimum(1), z.maximum(10)), 3),
@@ -105,20 +107,44 @@ const configSchema = z.object({
 
 export type MarginConfig = z.infer<typeof configSchema>;
 
-const HELP: Partial<Record<keyof MarginConfig, string>> = {
-  MARGIN_PROMPTS_DATABASE: "the id or URL of your Prompts database in Notion",
+/** What a setting a command needs is, and where to get it, for the message that asks for it. */
+export const SETTING_PURPOSES: Partial<Record<keyof MarginConfig, string>> = {
+  MARGIN_PROMPTS_DATABASE:
+    "the id or URL of your Prompts database in Notion (open it as a full page and copy its link; share it with your connection)",
   MARGIN_QUEUE_URL: "the URL of the review queue",
 };
 
 export function readConfig(env: NodeJS.ProcessEnv): MarginConfig {
+  const { config, problems } = parseConfig(env);
+  if (!config) throw new ConfigurationError(configurationMessage(problems));
+  return config;
+}
+
+/**
+ * The configuration, or every value that is malformed (not only the first), with what the rest says
+ * (`rest`: the configuration without the malformed values, so what else is missing can be said too).
+ */
+export function parseConfig(env: NodeJS.ProcessEnv): {
+  config?: MarginConfig;
+  rest?: MarginConfig;
+  problems: string[];
+} {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
   const parsed = configSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigurationError(`${z.firstProblem(parsed.error, "configuration")}.`);
-  }
-  return parsed.data;
+  if (parsed.success) return { config: parsed.data, rest: parsed.data, problems: [] };
+  const malformed = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+  const rest = configSchema.safeParse(
+    Object.fromEntries(Object.entries(present).filter(([name]) => !malformed.has(name))),
+  );
+  return { rest: rest.data, problems: z.describeProblems(parsed.error, "configuration") };
+}
+
+/** One problem in one line; several, each on its own line, so all can be fixed before the next run. */
+export function configurationMessage(problems: string[]): string {
+  if (problems.length === 1) return `${problems[0]}.`;
+  return `${problems.length} settings need attention (in .env or the environment):\n${problems.map((problem) => `  ${problem}.`).join("\n")}`;
 }
 
 /** The value of a variable that must be set for this command. */
@@ -127,8 +153,12 @@ export function requireSetting<K extends keyof MarginConfig>(
   name: K,
 ): NonNullable<MarginConfig[K]> {
   const value = config[name];
-  if (value === undefined) throw new ConfigurationError(`Set ${name}${HELP[name] ? `: ${HELP[name]}` : ""}.`);
+  if (value === undefined) throw new ConfigurationError(`${missingSetting(name)}.`);
   return value as NonNullable<MarginConfig[K]>;
+}
+
+export function missingSetting(name: keyof MarginConfig): string {
+  return `Set ${name}${SETTING_PURPOSES[name] ? `: ${SETTING_PURPOSES[name]}` : ""}`;
 }
 
 /** The review queue in AWS (MARGIN_QUEUE_URL), at SQS_ENDPOINT when that is set. */

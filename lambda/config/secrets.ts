@@ -34,12 +34,16 @@ const SECRET_NAMES: SecretName[] = [
   "notionWebhookToken",
 ];
 
-const PURPOSES: Record<SecretName, string> = {
-  notionToken: "the token of your Notion integration",
-  openaiApiKey: "your OpenAI API key",
-  anthropicApiKey: "your Anthropic API key",
-  webhookSecret: "the shared secret the Notion automation sends in its Authorization header",
-  notionWebhookToken: "the verification token of the Notion integration webhook",
+/** What each secret is and where to get it, for the message that asks for it. */
+export const SECRET_PURPOSES: Record<SecretName, string> = {
+  notionToken:
+    "the secret of your Notion connection (create one at https://www.notion.so/developers/connections, then copy its secret)",
+  openaiApiKey: "your OpenAI API key (https://platform.openai.com/api-keys)",
+  anthropicApiKey: "your Anthropic API key (in the Claude Console, https://platform.claude.com: Settings → API keys)",
+  webhookSecret:
+    "a long random string you choose, which the Notion automation sends as Authorization: Bearer <it> (make one with: openssl rand -hex 32)",
+  notionWebhookToken:
+    "the verification token Notion sends when the connection's webhook is created (confirm it with margin events)",
 };
 
 const ENVIRONMENT_NAMES: Record<SecretName, string> = {
@@ -183,6 +187,6 @@ export class SsmSecrets implements Secrets {
 /** A secret that must be there. */
 export async function requireSecret(secrets: Secrets, name: SecretName): Promise<string> {
   const value = await secrets.get(name);
-  if (!value) throw new ConfigurationError(`Set ${secrets.where(name)}: ${PURPOSES[name]}.`);
+  if (!value) throw new ConfigurationError(`Set ${secrets.where(name)}: ${SECRET_PURPOSES[name]}.`);
   return value;
 }

@@ -17,31 +17,52 @@ import type { ReadBlock } from "./toDocumentBlocks.ts";
 /** Blocks whose children are other pages: listed by title, never read. */
 const SEPARATE_PAGES = new Set(["child_page", "child_database"]);
 
+/** Counts of a tree's reading as it goes: blocks read, and blocks whose children are still to be listed. */
+export interface TreeTally {
+  blocks: number;
+  toOpen: number;
+  /** Called after every change. */
+  changed(): void;
+}
+
 export class BlockTreeReader {
   private readonly syncedOriginals = new Map<string, Promise<ReadBlock[] | undefined>>();
 
   constructor(private readonly session: NotionSession) {}
 
-  /** The children of a page or block, with their children, in order. */
-  async readTree(blockId: string): Promise<ReadBlock[]> {
+  /** The children of a page or block, with their children, in order; `tally` counts them as they come. */
+  async readTree(blockId: string, tally?: TreeTally): Promise<ReadBlock[]> {
     const blocks: BlockObjectResponse[] = [];
     for await (const block of iteratePaginatedAPI(
       (args: Parameters<Client["blocks"]["children"]["list"]>[0]) =>
         this.session.request(() => this.session.client.blocks.children.list(args)),
       { block_id: blockId, page_size: 100 },
     )) {
-      if (isFullBlock(block)) blocks.push(block);
+      if (!isFullBlock(block)) continue;
+      blocks.push(block);
+      if (tally) {
+        tally.blocks++;
+        if (opens(block)) tally.toOpen++;
+        tally.changed();
+      }
     }
-    return Promise.all(blocks.map((block) => this.readNode(block)));
+    return Promise.all(blocks.map((block) => this.readNode(block, tally)));
   }
 
-  private async readNode(block: BlockObjectResponse): Promise<ReadBlock> {
-    if (block.type === "synced_block" && block.synced_block.synced_from) {
-      const original = await this.readSyncedOriginal(block.synced_block.synced_from.block_id);
-      return { block, children: original ?? [], unavailable: original === undefined };
+  private async readNode(block: BlockObjectResponse, tally: TreeTally | undefined): Promise<ReadBlock> {
+    if (!opens(block)) return { block, children: [] };
+    try {
+      if (block.type === "synced_block" && block.synced_block.synced_from) {
+        const original = await this.readSyncedOriginal(block.synced_block.synced_from.block_id);
+        return { block, children: original ?? [], unavailable: original === undefined };
+      }
+      return { block, children: await this.readTree(block.id, tally) };
+    } finally {
+      if (tally) {
+        tally.toOpen--;
+        tally.changed();
+      }
     }
-    if (!block.has_children || SEPARATE_PAGES.has(block.type)) return { block, children: [] };
-    return { block, children: await this.readTree(block.id) };
   }
 
   /** A synced copy shows its original's content, read once per run however many copies there are. */
@@ -57,4 +78,10 @@ export class BlockTreeReader {
     }
     return children;
   }
+}
+
+/** Whether a block's content is read from further calls: its children, or a synced copy's original. */
+function opens(block: BlockObjectResponse): boolean {
+  if (block.type === "synced_block" && block.synced_block.synced_from) return true;
+  return block.has_children && !SEPARATE_PAGES.has(block.type);
 }

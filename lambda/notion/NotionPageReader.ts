@@ -7,7 +7,7 @@ import type { CommentObjectResponse, PageObjectResponse } from "@notionhq/client
 import { NotionAccessError } from "../errors.ts";
 import type { DocumentComment, DocumentThread, ReviewDocument } from "../review/model/ReviewDocument.ts";
 import type { BotUser, PageReader, ReadOptions } from "../review/ports/PageReader.ts";
-import type { BlockTreeReader } from "./BlockTreeReader.ts";
+import type { BlockTreeReader, TreeTally } from "./BlockTreeReader.ts";
 import { richTextToMarkdown } from "./markdown/richTextToMarkdown.ts";
 import { type NotionSession, titleOf } from "./NotionSession.ts";
 import { renderPropertyValue } from "./renderPropertyValue.ts";
@@ -37,12 +37,16 @@ export class NotionPageReader implements PageReader {
         `The page "${titleOf(page)}" (${page.id}) is in the trash. Restore it in Notion before asking for a review.`,
       );
     }
-    const [bot, tree] = await Promise.all([this.session.botUser(), this.tree.readTree(page.id)]);
+    const progress = readingProgress(options.onProgress);
+    const [bot, tree] = await Promise.all([
+      this.session.botUser(),
+      this.tree.readTree(page.id, options.onProgress && progress),
+    ]);
     const blocks = toDocumentBlocks(tree);
     const wanted = options.discussionsOn?.(blocks);
     const [properties, threads] = await Promise.all([
       this.renderProperties(page),
-      this.readThreads(page.id, tree, bot, reviewerName, wanted),
+      this.readThreads(page.id, tree, bot, reviewerName, wanted, progress),
     ]);
     return { page: { id: page.id, title: titleOf(page), url: page.url, properties }, blocks, threads };
   }
@@ -79,7 +83,8 @@ export class NotionPageReader implements PageReader {
     tree: ReadBlock[],
     bot: BotUser,
     reviewerName: string,
-    wanted?: Set<string>,
+    wanted: Set<string> | undefined,
+    progress: ReadingTally,
   ): Promise<DocumentThread[]> {
     const anchors = [
       pageId,
@@ -89,7 +94,16 @@ export class NotionPageReader implements PageReader {
           .map((node) => node.block.id),
       ),
     ];
-    const perAnchor = await Promise.all(anchors.map((anchor) => this.session.listComments(anchor)));
+    progress.discussionsToList = anchors.length;
+    progress.changed();
+    const perAnchor = await Promise.all(
+      anchors.map(async (anchor) => {
+        const comments = await this.session.listComments(anchor);
+        progress.discussionsListed++;
+        progress.changed();
+        return comments;
+      }),
+    );
     const threads: DocumentThread[] = [];
     for (const [index, comments] of perAnchor.entries()) {
       const anchor = anchors[index]!;
@@ -135,4 +149,24 @@ export class NotionPageReader implements PageReader {
 
 function flatten(nodes: ReadBlock[]): ReadBlock[] {
   return nodes.flatMap((node) => [node, ...flatten(node.children)]);
+}
+
+type ReadingTally = TreeTally & { discussionsListed: number; discussionsToList: number };
+
+/** The counts of one page's reading, told to `onProgress` at every change. */
+function readingProgress(onProgress: ReadOptions["onProgress"]): ReadingTally {
+  const tally: ReadingTally = {
+    blocks: 0,
+    toOpen: 0,
+    discussionsListed: 0,
+    discussionsToList: 0,
+    changed: () =>
+      onProgress?.({
+        blocks: tally.blocks,
+        blocksToOpen: tally.toOpen,
+        discussionsListed: tally.discussionsListed,
+        discussionsToList: tally.discussionsToList,
+      }),
+  };
+  return tally;
 }

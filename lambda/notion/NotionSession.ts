@@ -14,7 +14,7 @@ import {
   iteratePaginatedAPI,
   type PageObjectResponse,
 } from "@notionhq/client";
-import { ConfigurationError, NotionAccessError } from "../errors.ts";
+import { ConfigurationError, InvalidInputError, NotionAccessError } from "../errors.ts";
 import type { BotUser } from "../review/ports/PageReader.ts";
 import { ConcurrencyLimit } from "./ConcurrencyLimit.ts";
 
@@ -141,6 +141,14 @@ export class NotionSession {
         if (error.code === APIErrorCode.ObjectNotFound) {
           throw new NotionAccessError(
             `Cannot ${what}: Notion says ${objectId ?? "it"} does not exist or is not shared with the integration. In Notion, open the page, choose ••• → Connections, and add the integration.`,
+            { cause: error },
+          );
+        }
+        // Given a database where a page was wanted, Notion says so (400): the likeliest mistake when a link
+        // is copied from a database's view instead of from one of its pages.
+        if (error.code === APIErrorCode.ValidationError && /is a database, not a page/.test(error.message)) {
+          throw new InvalidInputError(
+            `${objectId ?? "The id given"} is a database, not a page: give one of its pages instead (open the page itself and copy its link).`,
             { cause: error },
           );
         }

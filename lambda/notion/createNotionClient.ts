@@ -49,6 +49,7 @@ export interface NotionClientOptions {
   journal?: NotionFetchOptions["journal"];
   deadline?: NotionFetchOptions["deadline"];
   onRateLimited?: NotionFetchOptions["onRateLimited"];
+  onRequest?: NotionFetchOptions["onRequest"];
   overdraw?: NotionFetchOptions["overdraw"];
   clock?: NotionFetchOptions["clock"];
 }
@@ -71,6 +72,7 @@ export function createNotionClient(options: NotionClientOptions): Client {
       maxWaitMs: options.maxWaitMs ?? MAX_BUDGET_WAIT_MS,
       attemptTimeoutMs: options.timeoutMs ?? 30_000,
       onRateLimited: options.onRateLimited,
+      onRequest: options.onRequest,
       overdraw: options.overdraw,
       clock: options.clock,
     }),

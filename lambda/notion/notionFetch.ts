@@ -41,6 +41,14 @@ export interface RateLimitEvent {
   reason?: string;
 }
 
+/** One request Notion answered: for counting requests and 429s, and for showing time spent waiting for the budget. */
+export interface NotionRequestEvent {
+  method: string;
+  status: number;
+  /** Time this request waited for a permit from the budget before it was sent. */
+  waitedMs: number;
+}
+
 export interface NotionFetchOptions {
   budget: RequestBudget;
   /** Requests of this client in flight at once. */
@@ -52,6 +60,7 @@ export interface NotionFetchOptions {
   /** One attempt's network timeout. */
   attemptTimeoutMs: number;
   onRateLimited?(event: RateLimitEvent): void;
+  onRequest?(event: NotionRequestEvent): void;
   /** Send anyway when the budget cannot give a permit within `maxWaitMs` (the webhook's few requests). */
   overdraw?: boolean;
   /** Extra attempts for a read that failed at the gateway. */
@@ -107,8 +116,10 @@ function sender(options: NotionFetchOptions, limit: ConcurrencyLimit) {
     const done = options.journal?.begin();
     try {
       return await limit.run(async () => {
-        const startBy = options.deadline?.startBy(isRead) ?? clock.now() + options.maxWaitMs;
+        const askedAt = clock.now();
+        const startBy = options.deadline?.startBy(isRead) ?? askedAt + options.maxWaitMs;
         await permit(options, startBy, isRead, clock);
+        const waitedMs = clock.now() - askedAt;
         const timeout = AbortSignal.timeout(options.attemptTimeoutMs);
         let response: Response;
         try {
@@ -120,6 +131,11 @@ function sender(options: NotionFetchOptions, limit: ConcurrencyLimit) {
           if (timeout.aborted) throw new RequestTimeoutError();
           throw error;
         }
+        options.onRequest?.({
+          method: (init?.method ?? "GET").toUpperCase(),
+          status: response.status,
+          waitedMs,
+        });
         if (response.status === 429 || response.status === 529) await noteRateLimit(response, options, clock);
         return response;
       });

@@ -9,13 +9,15 @@ import type { CommentWriter } from "./ports/CommentWriter.ts";
 import type { LearningsWriter, WrittenLearnings } from "./ports/LearningsWriter.ts";
 import type { Ledger } from "./ports/Ledger.ts";
 import type { LlmProvider, TokenUsage } from "./ports/LlmProvider.ts";
-import type { PageReader } from "./ports/PageReader.ts";
+import type { PageReader, ReadingProgress } from "./ports/PageReader.ts";
 import type { PromptSource } from "./ports/PromptSource.ts";
 import type { ProviderName, ReviewSettings, SettingDefaults } from "./prompt/reviewSettings.ts";
 import type { ReferenceMaterial } from "./render/renderReferences.ts";
 
 export type ProgressEvent =
   | { kind: "prompt_loaded"; prompt: PromptPage; settings: ReviewSettings }
+  /** The page is being read: told at every block and discussion listing (a display keeps its own pace). */
+  | ({ kind: "reading" } & ReadingProgress)
   | {
       kind: "document_read";
       title: string;
@@ -27,9 +29,13 @@ export type ProgressEvent =
   | { kind: "document_rendered"; tokens?: number }
   /** The input may not fit the model's context window, which is not known (a compatible server). */
   | { kind: "context_unknown"; estimatedTokens: number; typicalContextTokens: number }
-  | { kind: "references_rendered"; references: ReferenceMaterial }
+  /** `tokens`: counted with the model's tokenizer where one is known (the material's own figure is an estimate). */
+  | { kind: "references_rendered"; references: ReferenceMaterial; tokens?: number }
+  /** A request to the model is on its way (`turn` of at most `maxTurns`). */
+  | { kind: "asking_model"; turn: number; maxTurns: number }
   | { kind: "round_trip"; turn: number; usage: TokenUsage }
-  | { kind: "posted"; what: string }
+  /** Publishing: `done` of `planned` comments and replies are on the page. */
+  | { kind: "posted"; what: string; done: number; planned: number }
   | { kind: "earlier_run_completed"; run: EarlierRun }
   /** Keep learnings: lines written to the reviewer's Learnings page, or (a warning) why they were not. */
   | ({ kind: "learnings_written"; lines: number } & WrittenLearnings)

@@ -65,7 +65,11 @@ export async function prepareReview(
   const referenceTokens = deps.referenceTokens ?? DEFAULT_REFERENCE_TOKENS;
   const { prompt, settings, provider, capabilities } = await loadReviewer(request, referenceTokens, deps);
   const { memory, earlierRun } = await recall(request, prompt.id, prompt.title, deps);
-  const document = await readWithMemory(request.pageId, prompt.title, memory, { ...deps, now });
+  const document = await readWithMemory(request.pageId, prompt.title, memory, {
+    ...deps,
+    now,
+    onReading: (reading) => progress({ kind: "reading", ...reading }),
+  });
   const history = reviewHistory(document, memory);
   const fates =
     history && memory
@@ -87,7 +91,8 @@ export async function prepareReview(
   progress({ kind: "document_rendered", tokens: renderedTokens });
   const referencePages = referencePagesOf(prompt, settings);
   const references = renderReferences(referencePages, referenceTokens);
-  if (referencePages.length > 0) progress({ kind: "references_rendered", references });
+  if (referencePages.length > 0)
+    progress({ kind: "references_rendered", references, tokens: deps.countTokens?.(references.text) });
   return {
     runId: request.runId ?? randomUUID(),
     ...{ prompt, settings, provider, capabilities, memory, earlierRun },

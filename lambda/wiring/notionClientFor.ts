@@ -12,7 +12,7 @@ import { notionBudgetFor } from "./notionBudget.ts";
 
 export type JobClientOptions = Pick<
   NotionClientOptions,
-  "journal" | "deadline" | "onRateLimited" | "overdraw" | "maxWaitMs"
+  "journal" | "deadline" | "onRateLimited" | "onRequest" | "overdraw" | "maxWaitMs"
 >;
 
 export async function notionClientFor(

@@ -64,6 +64,24 @@ describe("margin demo", () => {
     expect(system).toContain("You review RFCs and design documents");
     expect(system).toContain('<page title="Architecture principles">');
     expect(system).toContain("P3. Staged, with a way back.");
-    expect(run.stderr).toMatch(/Reference material: 1 page, about \d+ tokens\./);
+  });
+
+  it("gives the RFC and its reference page the same token figures with a model as without", async () => {
+    model = await startScriptedModelServer({
+      provider: "openai",
+      compatible: true,
+      script: [openAiTurn([["finish_review", { summary: "Not ready." }]])],
+    });
+
+    const without = await demo({});
+    const withModel = await demo({ OPENAI_BASE_URL: model.url, MARGIN_MODEL: "local-model" });
+
+    const rfc = /reads it: ([\d,]+) tokens/.exec(without.stdout)![1];
+    const reference = /reference pages \("Architecture principles"\): ([\d,]+) tokens/.exec(
+      without.stdout,
+    )![1];
+    expect(withModel.code, withModel.stderr).toBe(0);
+    expect(withModel.stderr).toContain(`Document rendered for the model: ${rfc} tokens.`);
+    expect(withModel.stderr).toContain(`Reference material: 1 page, ${reference} tokens.`);
   });
 });

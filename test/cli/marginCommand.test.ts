@@ -77,6 +77,7 @@ describe("the margin executable", () => {
         NOTION_TOKEN: "ntn_test",
         MARGIN_PROMPTS_DATABASE: "2a1c4e6f9b3d8099a1b2c3d4e5f6a7b8",
         MARGIN_WEBHOOK_SECRET: "whsec_test",
+        OPENAI_API_KEY: "sk-test",
         MARGIN_LEDGER_FILE: join(mkdtempSync(join(tmpdir(), "margin-serve-")), "ledger.json"),
       });
 

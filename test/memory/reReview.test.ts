@@ -124,7 +124,7 @@ describe.each(LEDGERS)("a re-review from the reviewer's memory in %s", (_name, l
     expect(summaries).toHaveLength(1);
     expect(summaries[0]!.id).toBe(summaryBefore.id);
     expect(textOf(summaries[0]!)).toMatch(
-      /^Nothing changed; still not ready\.\n\nUpdated \d{4}-\d{2}-\d{2} · 0 blocks changed and 0 new since \d{4}-\d{2}-\d{2}/,
+      /^Nothing changed; still not ready\.\n\nUpdated \d{4}-\d{2}-\d{2} · 0 blocks changed and 0 new since \d{4}-\d{2}-\d{2} · 1 comment on the page \(0 new\)$/,
     );
     expect(JSON.stringify(world.model.requests[2]!.body)).toContain(
       "b2 has not changed since your last review",

@@ -123,7 +123,7 @@ describe("a reviewer's reference pages", () => {
       `(Linked but not readable: page ${idFor("private-plan")}: not a page shared with the integration`,
     );
     expect(material).not.toMatch(/\bb\d+ /);
-    expect(run.stderr).toMatch(/Reference material: 2 pages, about \d+ tokens\./);
+    expect(run.stderr).toMatch(/Reference material: 2 pages, [\d,]+ tokens\./);
   });
 
   it("are cut at a block boundary to fit MARGIN_REFERENCE_TOKENS, and the cut is said to the model and on the command line", async () => {

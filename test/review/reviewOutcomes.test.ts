@@ -95,7 +95,7 @@ describe("margin review says clearly why it cannot run", () => {
     expect(missingPrompt).toMatchObject({ code: 2, stderr: expect.stringContaining("--prompt is required") });
     expect(badProvider).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining("--provider should be openai or anthropic"),
+      stderr: expect.stringContaining("--provider should be openai, anthropic, bedrock"),
     });
     expect(badPage).toMatchObject({
       code: 2,

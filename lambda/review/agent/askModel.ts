@@ -49,13 +49,7 @@ export async function askModel(
   const { prompt, settings, rendered, document, history, secrets } = prepared;
   const progress = deps.onProgress ?? (() => {});
   const reply = task.kind === "reply" ? task : undefined;
-  const input = redactInput(
-    buildReviewInput({ ...reviewInputOf(prepared), replyTo: reply?.threadRef }),
-    secrets,
-  );
-  const tools = reviewToolSpecs(
-    reply ? { replies: true, only: ["reply_in_thread"] } : { replies: settings.replyInThreads },
-  );
+  const { input, tools } = modelInputFor(prepared, task);
   const actions = new ReviewActions(rendered, {
     pageId: document.page.id,
     repliesAllowed: settings.replyInThreads || Boolean(reply),
@@ -66,6 +60,7 @@ export async function askModel(
   });
   const fit = fitContext(input, tools, prepared.capabilities, deps, progress);
   if ("kind" in fit) return { kind: "too_large", outcome: fit, actions };
+  const maxTurns = reply ? REPLY_TURNS : (deps.maxTurns ?? turnBudget(settings, awaitingReply(rendered)));
   const agent = await runAgent({
     provider: prepared.provider,
     request: {
@@ -79,13 +74,30 @@ export async function askModel(
       cacheKey: `margin-${prompt.id.replaceAll("-", "")}-${task.kind}`,
     },
     firstMessage: input.user,
-    maxTurns: reply ? REPLY_TURNS : (deps.maxTurns ?? turnBudget(settings, awaitingReply(rendered))),
+    maxTurns,
     mode: task.kind,
     finishTool: reply ? "reply_in_thread" : "finish_review",
     handle: (call) => actions.handle(call),
+    onTurnStarted: (turn) => progress({ kind: "asking_model", turn, maxTurns }),
     onRoundTrip: (turn, usage) => progress({ kind: "round_trip", turn, usage }),
   });
   return { kind: "answered", agent, actions };
+}
+
+/** What the model is sent for a task: instructions and page (every secret taken out), and its tools. */
+export function modelInputFor(
+  prepared: PreparedReview,
+  task: Task,
+): { input: ReviewInput; tools: ReturnType<typeof reviewToolSpecs> } {
+  const reply = task.kind === "reply" ? task : undefined;
+  const input = redactInput(
+    buildReviewInput({ ...reviewInputOf(prepared), replyTo: reply?.threadRef }),
+    prepared.secrets,
+  );
+  const tools = reviewToolSpecs(
+    reply ? { replies: true, only: ["reply_in_thread"] } : { replies: prepared.settings.replyInThreads },
+  );
+  return { input, tools };
 }
 
 /** The outcome of a run whose model did not finish (or declined), in words safe to show. */

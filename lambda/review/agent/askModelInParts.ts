@@ -128,6 +128,12 @@ function runPass(
     mode: "review",
     finishTool: "finish_review",
     handle: (call) => pass.actions.handle(call),
+    onTurnStarted: (turn) =>
+      deps.onProgress?.({
+        kind: "asking_model",
+        turn: before.roundTrips + turn,
+        maxTurns: before.roundTrips + pass.maxTurns,
+      }),
     onRoundTrip: (turn, usage) =>
       deps.onProgress?.({
         kind: "round_trip",

@@ -38,6 +38,8 @@ export interface AgentInput {
   finishTool: string;
   /** Validates and records one call. Calls that finish the review are handled after the others of their turn. */
   handle(call: ToolCall): ToolOutcome;
+  /** A request is on its way to the model. */
+  onTurnStarted?(turn: number): void;
   onRoundTrip?(turn: number, usage: TokenUsage): void;
 }
 
@@ -68,6 +70,7 @@ export async function runAgent(input: AgentInput): Promise<AgentResult> {
   let reminded = false;
   for (let turn = 1; turn <= input.maxTurns; turn++) {
     const last = turn === input.maxTurns;
+    input.onTurnStarted?.(turn);
     const reply = readModelTurn(
       await input.provider.complete(requestFor(input, conversation, last)),
       toolNames,

@@ -10,6 +10,19 @@ export interface ReadOptions {
    * Without it, every block's are: Notion has no call that lists a page's discussions.
    */
   discussionsOn?: (blocks: DocumentBlock[]) => Set<string>;
+  /** Told as the reading goes: a long page takes minutes at Notion's rate limit. */
+  onProgress?: (progress: ReadingProgress) => void;
+}
+
+/** How far a page's reading has come. */
+export interface ReadingProgress {
+  /** Blocks read so far, at every level. */
+  blocks: number;
+  /** Blocks read whose own children are still to be listed: more blocks are coming while this is above 0. */
+  blocksToOpen: number;
+  /** Blocks (and the page) whose discussions have been listed, of those to list; 0 of 0 until the tree is read. */
+  discussionsListed: number;
+  discussionsToList: number;
 }
 
 export interface BotUser {

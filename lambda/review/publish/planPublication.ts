@@ -111,7 +111,14 @@ const MIN_MODEL_SUMMARY = 1_500;
  */
 function summaryText(input: PlanInput, inlineCount: number, inSummary: Finding[]): string {
   const model = replaceRefs(toCommentMarkdown(input.summary ?? ""), input.describeRef);
-  const counts = [`${inlineCount} comment${inlineCount === 1 ? "" : "s"} on the page`];
+  // On a re-review the reviewer's earlier comments still open are on the page too.
+  const stillOpen = [...(input.history?.earlier.values() ?? [])]
+    .flat()
+    .filter((comment) => comment.kind === "comment" && comment.open).length;
+  const onPage = inlineCount + stillOpen;
+  const counts = [
+    `${onPage} comment${onPage === 1 ? "" : "s"} on the page${input.history ? ` (${inlineCount} new)` : ""}`,
+  ];
   if (inSummary.length > 0) counts.push(`${inSummary.length} more listed above`);
   const history = input.history;
   const dated = history

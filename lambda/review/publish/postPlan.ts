@@ -35,7 +35,8 @@ export async function postPlan(
     ledger: deps.ledger,
     reviewerName: prepared.prompt.title,
     now: prepared.now,
+    onPosted: (comment, done, planned) =>
+      deps.onProgress?.({ kind: "posted", what: comment.kind, done, planned }),
   });
-  for (const comment of report.posted) deps.onProgress?.({ kind: "posted", what: comment.kind });
   return report;
 }

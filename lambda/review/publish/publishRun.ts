@@ -37,6 +37,8 @@ export interface PublishContext {
   ledger?: Ledger;
   reviewerName: string;
   now?: () => Date;
+  /** Told after each comment of the run is on the page: how many are, of how many. */
+  onPosted?(comment: ReviewComment, done: number, planned: number): void;
 }
 
 /** Publishes what is left of a run; when all of it is posted, records it in the ledger and closes the run. */
@@ -61,6 +63,7 @@ export async function publishRun(run: RunRecord, context: PublishContext): Promi
           : await publishOnce(run, comment, state, { ...context, known }, now);
       for (const id of published.posted.commentIds) known.add(id);
       report.posted.push(published);
+      context.onPosted?.(comment, index + 1, run.comments.length);
     } catch (error) {
       if (!(error instanceof NotionWriteError)) throw error;
       report.failed = { comment, error };

@@ -9,7 +9,7 @@
 import { flattenBlocks, type ReviewDocument } from "../model/ReviewDocument.ts";
 import type { CommentEventFlow, DiscussionIndex, PageMemory } from "../model/RunRecord.ts";
 import type { Ledger } from "../ports/Ledger.ts";
-import type { PageReader } from "../ports/PageReader.ts";
+import type { PageReader, ReadOptions } from "../ports/PageReader.ts";
 import { fingerprintBlock } from "./ReviewHistory.ts";
 
 export const DEFAULT_FULL_SCAN_HOURS = 24;
@@ -26,6 +26,7 @@ export interface MemoryRead {
   ledger?: Ledger;
   fullScanAfterHours?: number;
   now: () => Date;
+  onReading?: ReadOptions["onProgress"];
 }
 
 export async function readWithMemory(
@@ -35,11 +36,12 @@ export async function readWithMemory(
   deps: MemoryRead,
 ): Promise<ReviewDocument> {
   const { ledger, pages, now } = deps;
-  if (!ledger) return pages.readDocument(pageId, reviewerName);
+  const onProgress = deps.onReading;
+  if (!ledger) return pages.readDocument(pageId, reviewerName, { onProgress });
   const [index, events] = await Promise.all([ledger.discussionIndex(pageId), ledger.commentEvents()]);
   if (!memory?.lastReviewedAt || !indexHolds(index, events, deps)) {
     const scannedAt = now().toISOString();
-    const document = await pages.readDocument(pageId, reviewerName);
+    const document = await pages.readDocument(pageId, reviewerName, { onProgress });
     // Discussions an event added while the page was being listed are kept: the listing may have passed them.
     // While events flow the listing only adds to the index (a listing read over several invocations cannot
     // tell which additions came while it ran); without them it replaces it, dropping resolved discussions.
@@ -55,6 +57,7 @@ export async function readWithMemory(
   }
   const known = new Set(index.blockIds);
   return pages.readDocument(pageId, reviewerName, {
+    onProgress,
     discussionsOn: (blocks) => {
       const wanted = new Set(known);
       for (const block of flattenBlocks(blocks)) {
