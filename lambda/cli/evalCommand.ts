@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { readConfig } from "../config/config.ts";
+import { requireConfiguration } from "../config/requireConfiguration.ts";
 import { InvalidInputError, ProviderError } from "../errors.ts";
 import { type EvalDocument, type EvalGates, readEvalDocuments } from "../eval/evalDocument.ts";
 import { type Recording, recordingSchema } from "../eval/ModelRecorder.ts";
@@ -69,6 +70,8 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const provider = values.provider?.trim().toLowerCase();
   if (provider !== undefined && !(PROVIDERS as readonly string[]).includes(provider))
     throw new InvalidInputError(`--provider should be ${PROVIDERS.join(", ")}. Usage: ${EVAL_USAGE}`);
+  // A live run needs the model's key (a replay needs none), said before the first document.
+  if (!values.replay) await requireConfiguration(io.env, { modelKey: (provider as ProviderName) ?? true });
   const folder = resolve(io.cwd, values.folder);
   const library = readPromptLibrary(folder, io.cwd).library;
   const options: EvaluateOptions = {

@@ -20,7 +20,7 @@ export async function eventsCommand(argv: string[], io: CliIo): Promise<number> 
       const waiting = await candidates.list(now);
       if (waiting.length === 0) {
         io.stdout(
-          "No verification token has arrived in the last 24 hours. Create the webhook subscription in the integration's settings (or ask Notion to resend the token), then run this again.\n",
+          "No verification token has arrived in the last 24 hours. Create the webhook subscription on the connection's Webhooks tab (https://www.notion.so/developers/connections) (or ask Notion to resend the token), then run this again.\n",
         );
         return 0;
       }

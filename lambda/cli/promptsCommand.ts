@@ -11,6 +11,7 @@ import { existsSync } from "node:fs";
 import { basename, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type MarginConfig, readConfig } from "../config/config.ts";
+import { requireConfiguration } from "../config/requireConfiguration.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
 import { coverageProblems, readEvalDocuments } from "../eval/evalDocument.ts";
@@ -97,6 +98,8 @@ async function sync(
   }
   if (action === "pull" && where.parent !== undefined)
     throw new InvalidInputError("pull reads an existing Prompts database: give --database, not --parent.");
+  // The token, before Notion is asked anything (where the database is, the sync itself asks with its flags).
+  await requireConfiguration(io.env, { secrets: ["notionToken"] });
   const client = await notionClientFor(config, new EnvironmentSecrets(io.env));
   const store = new NotionPromptStore(client, notionAdapters(client).tree);
   const location = {

@@ -34,7 +34,7 @@ export class NotionPromptList {
       .catch((error: unknown) => {
         if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.ObjectNotFound) {
           throw new ConfigurationError(
-            `The Prompts database ${databaseId} (MARGIN_PROMPTS_DATABASE) is not shared with the integration or does not exist. Open it in Notion, choose ••• → Connections, and add the integration.`,
+            `The Prompts database ${databaseId} (MARGIN_PROMPTS_DATABASE) is not shared with Margin's connection or does not exist. Open it in Notion, choose ••• → Connections, and add the connection.`,
             { cause: error },
           );
         }

@@ -107,7 +107,8 @@ export class NotionPromptSource implements PromptSource {
 
   private async readReference(id: string): Promise<ReferencePage> {
     const page = await this.session.findPage(id);
-    if (!page) return unavailable(id, "not a page shared with the integration (share it: ••• → Connections)");
+    if (!page)
+      return unavailable(id, "not a page shared with Margin's connection (share it: ••• → Connections)");
     if (page.in_trash) return unavailable(id, `"${titleOf(page)}" is in the trash`);
     const tree = await this.tree.readTree(page.id);
     return { id: page.id, title: titleOf(page) || "Untitled", url: page.url, blocks: toDocumentBlocks(tree) };

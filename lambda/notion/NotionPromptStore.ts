@@ -297,7 +297,7 @@ export class NotionPromptStore implements PromptStore {
       .catch((error: unknown) => {
         if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.ObjectNotFound) {
           throw new ConfigurationError(
-            `The database ${databaseId} does not exist or is not shared with the integration. Open it in Notion, choose ••• → Connections, and add the integration.`,
+            `The database ${databaseId} does not exist or is not shared with Margin's connection. Open it in Notion, choose ••• → Connections, and add the connection.`,
             { cause: error },
           );
         }
@@ -324,7 +324,7 @@ export class NotionPromptStore implements PromptStore {
     const dataSource = await this.notion.dataSources.retrieve({ data_source_id: dataSourceId });
     if (!isFullDataSource(dataSource) || dataSource.parent.type !== "database_id") {
       throw new ConfigurationError(
-        `The ${REFERENCE_PAGES.property} relation points to a data source Margin cannot read (${dataSourceId}); share the references database with the integration.`,
+        `The ${REFERENCE_PAGES.property} relation points to a data source Margin cannot read (${dataSourceId}); share the references database with Margin's connection.`,
       );
     }
     return this.source(dataSource.parent.database_id);

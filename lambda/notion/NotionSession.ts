@@ -54,7 +54,7 @@ export class NotionSession {
     );
     if (!isFullPage(page))
       throw new NotionAccessError(
-        `Notion returned only part of page ${pageId}; share the page with the integration.`,
+        `Notion returned only part of page ${pageId}; share the page with Margin's connection (••• → Connections).`,
       );
     this.pages.set(page.id, page);
     return page;
@@ -86,7 +86,7 @@ export class NotionSession {
     } catch (error) {
       if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.RestrictedResource) {
         throw new ConfigurationError(
-          'The integration cannot read comments: turn on its "Read comments" capability in the integration settings.',
+          `Margin's connection cannot read comments: turn on its "Read comments" capability on the connection's Capabilities tab (https://www.notion.so/developers/connections).`,
           { cause: error },
         );
       }
@@ -140,7 +140,7 @@ export class NotionSession {
       if (APIResponseError.isAPIResponseError(error)) {
         if (error.code === APIErrorCode.ObjectNotFound) {
           throw new NotionAccessError(
-            `Cannot ${what}: Notion says ${objectId ?? "it"} does not exist or is not shared with the integration. In Notion, open the page, choose ••• → Connections, and add the integration.`,
+            `Cannot ${what}: Notion says ${objectId ?? "it"} does not exist or is not shared with Margin's connection. In Notion, open the page, choose ••• → Connections, and add the connection.`,
             { cause: error },
           );
         }
@@ -153,13 +153,16 @@ export class NotionSession {
           );
         }
         if (error.code === APIErrorCode.Unauthorized) {
-          throw new ConfigurationError("Notion refused the integration token (401): check NOTION_TOKEN.", {
-            cause: error,
-          });
+          throw new ConfigurationError(
+            "Notion refused the token (401): check NOTION_TOKEN against the connection's Configuration tab (https://www.notion.so/developers/connections).",
+            {
+              cause: error,
+            },
+          );
         }
         if (error.code === APIErrorCode.RestrictedResource) {
           throw new ConfigurationError(
-            `Cannot ${what}: the integration lacks a capability; give it "Read content", "Read comments", "Insert comments" and "Read user information".`,
+            `Cannot ${what}: Margin's connection lacks a capability; give it "Read content", "Read comments", "Insert comments" and "Read user information".`,
             { cause: error },
           );
         }

@@ -97,7 +97,7 @@ describe("a reviewer's reference pages", () => {
 
     expect(prompt.references.map((page) => [page.title, page.unavailable])).toEqual([
       ["Architecture principles", undefined],
-      ["", "not a page shared with the integration (share it: ••• → Connections)"],
+      ["", "not a page shared with Margin's connection (share it: ••• → Connections)"],
       ["Team ownership map", undefined],
     ]);
     expect(prompt.references[0]!.blocks.map((block) => block.plainText)).toContain(
@@ -120,7 +120,7 @@ describe("a reviewer's reference pages", () => {
       '<page title="Team ownership map">\n# Team ownership map\nIdentity owns logins.\n</page>',
     );
     expect(material).toContain(
-      `(Linked but not readable: page ${idFor("private-plan")}: not a page shared with the integration`,
+      `(Linked but not readable: page ${idFor("private-plan")}: not a page shared with Margin's connection`,
     );
     expect(material).not.toMatch(/\bb\d+ /);
     expect(run.stderr).toMatch(/Reference material: 2 pages, [\d,]+ tokens\./);

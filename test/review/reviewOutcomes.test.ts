@@ -13,14 +13,14 @@ const finishOnly = (provider: "openai" | "anthropic") => [
 ];
 
 describe("margin review says clearly why it cannot run", () => {
-  it("names the page and what to do when the page is not shared with the integration", async () => {
+  it("names the page and what to do when the page is not shared with Margin's connection", async () => {
     world = await ReviewWorld.start({ provider: "openai", script: finishOnly("openai") });
     world.emulator.workspace.unshared.add(world.pageId);
 
     const run = await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer"]);
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`${world.pageId} does not exist or is not shared with the integration`);
+    expect(run.stderr).toContain(`${world.pageId} does not exist or is not shared with Margin's connection`);
     expect(run.stderr).toContain("Connections");
     expect(world.model.requests).toHaveLength(0);
   });
