@@ -22,10 +22,13 @@ import type {
   ToolChoice,
 } from "../review/ports/LlmProvider.ts";
 import { modelCapabilities } from "./modelCapabilities.ts";
+import { unreachable } from "./openAiProviderError.ts";
 
 /** What the adapter uses of a client: the Anthropic SDK's, or the Bedrock SDK's, which has the same shape. */
 export type MessagesClient = {
   messages: { create(body: Anthropic.MessageCreateParamsNonStreaming): PromiseLike<Anthropic.Message> };
+  /** Where requests go (both SDK clients have it), for a message when nothing answers there. */
+  baseURL?: string;
 };
 
 const CACHED = { type: "ephemeral" } as const;
@@ -45,7 +48,7 @@ export class AnthropicMessagesProvider implements LlmProvider {
     try {
       message = await this.client.messages.create(this.bodyFor(request));
     } catch (error) {
-      throw toProviderError(error, this.name);
+      throw toProviderError(error, this.name, this.client.baseURL);
     }
     return toModelTurn(message);
   }
@@ -169,7 +172,11 @@ function stopReason(reason: Anthropic.Message["stop_reason"], calls: number): St
   }
 }
 
-function toProviderError(error: unknown, provider: "anthropic" | "bedrock"): ProviderError {
+function toProviderError(
+  error: unknown,
+  provider: "anthropic" | "bedrock",
+  address: string | undefined,
+): ProviderError {
   const label = provider === "bedrock" ? "Anthropic on Amazon Bedrock" : "Anthropic";
   const status = (error as { status?: unknown } | undefined)?.status;
   if (typeof status === "number") {
@@ -180,9 +187,11 @@ function toProviderError(error: unknown, provider: "anthropic" | "bedrock"): Pro
     const detail = status === 401 || status === 403 ? credentials : apiMessage(error);
     return new ProviderError(`${label} failed (${status}): ${detail}`, status, { cause: error });
   }
-  return new ProviderError(`${label} could not be reached: ${(error as Error).message}`, undefined, {
-    cause: error,
-  });
+  const setting =
+    provider === "bedrock"
+      ? "ANTHROPIC_BEDROCK_BASE_URL and BEDROCK_REGION"
+      : "ANTHROPIC_BASE_URL (unset for api.anthropic.com)";
+  return new ProviderError(unreachable(label, address, error, setting), undefined, { cause: error });
 }
 
 /** The API's own words: Anthropic's `error.message`, or Bedrock's `message`, else the SDK's text. */

@@ -70,7 +70,7 @@ export class OpenAiChatProvider implements LlmProvider {
     try {
       completion = await this.client.chat.completions.create(body);
     } catch (error) {
-      throw openAiProviderError(error);
+      throw openAiProviderError(error, this.client.baseURL);
     }
     const choice = completion.choices[0];
     if (!choice) throw openAiProviderError(new Error("OpenAI answered without a choice."));

@@ -45,7 +45,7 @@ export class OpenAiResponsesProvider implements LlmProvider {
     try {
       response = await this.client.responses.create(this.bodyFor(request));
     } catch (error) {
-      throw openAiProviderError(error);
+      throw openAiProviderError(error, this.client.baseURL);
     }
     if (response.status === "failed") {
       throw new ProviderError(

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { anthropicTurn, openAiTurn, ReviewWorld, textOf, turnFor } from "../support/reviewWorld.ts";
@@ -63,6 +65,24 @@ describe("margin review says clearly why it cannot run", () => {
     expect(run.stderr).toContain(
       'Prompt "RFC Reviewer": property "Summary" is "sometimes"; allowed: update, new, off.',
     );
+  });
+
+  it("names the address it tried when nothing answers for the model", async () => {
+    world = await ReviewWorld.start({ provider: "openai" });
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", () => resolve()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+
+    const run = await world.margin(
+      ["review", world.pageId, "--prompt", "RFC Reviewer", "--dry-run", "--quiet"],
+      world.env({ OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` }),
+    );
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`OpenAI could not be reached at http://127.0.0.1:${port}/v1`);
+    expect(run.stderr).toContain("(ECONNREFUSED)");
+    expect(run.stderr).toContain("Check OPENAI_BASE_URL");
   });
 
   it("gives one line naming the variable when configuration is missing", async () => {
