@@ -10,6 +10,7 @@ import { idFor } from "../emulators/notion/model/notionIds.ts";
 import { startNotionEmulator } from "../emulators/notion/NotionEmulator.ts";
 import { createWebhookHandler } from "../lambda/handlers/webhookHandler.ts";
 import { promptsDatabaseSchema } from "../lambda/notion/promptsDatabaseSchema.ts";
+import { NO_METRICS } from "../lambda/observability/Metrics.ts";
 
 export async function measureWarmWebhook(deliveries = 200): Promise<number[]> {
   const notion = await startNotionEmulator({
@@ -42,6 +43,7 @@ export async function measureWarmWebhook(deliveries = 200): Promise<number[]> {
         AWS_REGION: "us-east-1",
       },
       new Logger({ logLevel: "SILENT" }),
+      NO_METRICS,
     );
     const times: number[] = [];
     for (let index = 0; index <= deliveries; index++) {

@@ -1,8 +1,8 @@
 /**
  * Margin on AWS: the webhook function behind a Function URL, the SQS FIFO review queue and its dead-letter
  * queue, the worker function, the secrets' SSM parameters (imported by name, read only by the functions
- * that need them), log groups with retention, and alarms. Settings come from props, which `app.ts` reads
- * from CDK context, each with a documented default.
+ * that need them), log groups with retention, alarms, and a dashboard of the functions' metrics beside the
+ * alarms. Settings come from props, which `app.ts` reads from CDK context, each with a documented default.
  */
 
 import { dirname, join } from "node:path";
@@ -30,6 +30,15 @@ import * as subscriptions from "aws-cdk-lib/aws-sns-subscriptions";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import * as ssm from "aws-cdk-lib/aws-ssm";
 import type { Construct } from "constructs";
+import {
+  DELIVERY_OUTCOMES,
+  DIMENSIONS,
+  METRIC_NAMES,
+  METRICS_NAMESPACE,
+  REPLY_OUTCOMES,
+  REVIEW_OUTCOMES,
+  SERVICE_NAMES,
+} from "../lambda/observability/metricNames.ts";
 import { LAMBDA_BUNDLING } from "./lambdaBundling.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -83,6 +92,9 @@ export const DEFAULT_SETTINGS: MarginStackSettings = {
   logRetentionDays: logs.RetentionDays.ONE_MONTH,
   oldestMessageAlarmSeconds: 900,
 };
+
+/** The stack's alarms, by what each watches. */
+type MarginAlarm = "deadLetters" | "workerErrors" | "webhook5xx" | "oldestReview";
 
 export interface MarginStackProps extends StackProps {
   settings?: Partial<MarginStackSettings>;
@@ -173,7 +185,7 @@ export class MarginStack extends Stack {
       logGroup: this.logGroup("WebhookLogs", settings.logRetentionDays),
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
-        POWERTOOLS_SERVICE_NAME: "margin-webhook",
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.webhook,
         MARGIN_PROMPTS_DATABASE: promptsDatabase.valueAsString,
         MARGIN_DEFAULT_PROMPT: defaultPrompt.valueAsString,
         MARGIN_QUEUE_URL: this.queue.queueUrl,
@@ -214,7 +226,7 @@ export class MarginStack extends Stack {
       logGroup: this.logGroup("WorkerLogs", settings.logRetentionDays),
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
-        POWERTOOLS_SERVICE_NAME: "margin-worker",
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.worker,
         MARGIN_PROMPTS_DATABASE: promptsDatabase.valueAsString,
         MARGIN_MAX_ATTEMPTS: String(settings.maxAttempts),
         // A review whose reading outlives an invocation is continued through the queue.
@@ -247,7 +259,7 @@ export class MarginStack extends Stack {
       }),
     );
 
-    this.alarms(settings);
+    const dashboard = this.dashboard(this.alarms(settings));
     new CfnOutput(this, "WebhookUrl", {
       value: url.url,
       description: "Point the Notion automation's Send webhook action here.",
@@ -259,6 +271,10 @@ export class MarginStack extends Stack {
       description: "The Notion integration webhook subscription's URL.",
     });
     new CfnOutput(this, "LedgerTable", { value: this.ledger.tableName });
+    new CfnOutput(this, "DashboardUrl", {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${dashboard.dashboardName}`,
+      description: "Margin's metrics beside its alarms, in the CloudWatch console.",
+    });
     this.acknowledgeFindings();
   }
 
@@ -266,7 +282,7 @@ export class MarginStack extends Stack {
     return new logs.LogGroup(this, id, { retention, removalPolicy: RemovalPolicy.DESTROY });
   }
 
-  private alarms(settings: MarginStackSettings): void {
+  private alarms(settings: MarginStackSettings): Record<MarginAlarm, cloudwatch.Alarm> {
     const topic = new sns.Topic(this, "Alarms", {
       displayName: "Margin alarms",
       enforceSSL: true,
@@ -286,7 +302,7 @@ export class MarginStack extends Stack {
       created.addAlarmAction(notify);
       return created;
     };
-    alarm(
+    const deadLetters = alarm(
       "DeadLetterAlarm",
       "A review failed unexpectedly and waits in the dead-letter queue.",
       this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
@@ -295,13 +311,13 @@ export class MarginStack extends Stack {
       }),
       1,
     );
-    alarm(
+    const workerErrors = alarm(
       "WorkerErrorsAlarm",
       "The worker function failed.",
       this.worker.metricErrors({ period: Duration.minutes(5), statistic: "Sum" }),
       1,
     );
-    alarm(
+    const webhook5xx = alarm(
       "Webhook5xxAlarm",
       "The webhook answered 5xx: Notion pauses an automation whose webhook fails.",
       new cloudwatch.Metric({
@@ -313,12 +329,149 @@ export class MarginStack extends Stack {
       }),
       1,
     );
-    alarm(
+    const oldestReview = alarm(
       "OldestReviewAlarm",
       "Reviews are waiting too long on the queue.",
       this.queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: "Maximum" }),
       settings.oldestMessageAlarmSeconds,
     );
+    return { deadLetters, workerErrors, webhook5xx, oldestReview };
+  }
+
+  /**
+   * One dashboard: the alarms' states, then what the webhook took and what the worker did with it (reviews
+   * and comment jobs by outcome, reviews by reviewer, comments and replies posted, tokens, cost, Notion's
+   * requests and 429s, durations), then the alarms' own graphs. Its name carries the region, since a
+   * dashboard's name is the account's in every region.
+   */
+  private dashboard(alarms: Record<MarginAlarm, cloudwatch.Alarm>): cloudwatch.Dashboard {
+    const period = Duration.hours(1);
+    const metric = (service: string, name: string, options: Partial<cloudwatch.MetricProps> = {}) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: name,
+        dimensionsMap: { [DIMENSIONS.service]: service },
+        statistic: "Sum",
+        period,
+        ...options,
+      });
+    const worker = (name: string, label: string, statistic = "Sum") =>
+      metric(SERVICE_NAMES.worker, name, { label, statistic });
+    const byOutcome = (service: string, name: string, outcomes: readonly string[]) =>
+      outcomes.map((outcome) =>
+        metric(service, name, {
+          label: outcome,
+          dimensionsMap: { [DIMENSIONS.service]: service, [DIMENSIONS.outcome]: outcome },
+        }),
+      );
+    // Reviewers are Notion pages, unknown here: a search finds each one's series.
+    const byReviewer = (name: string) =>
+      new cloudwatch.SearchExpression({
+        expression: `SEARCH('{${METRICS_NAMESPACE},${DIMENSIONS.service},${DIMENSIONS.reviewer}} ${DIMENSIONS.service}="${SERVICE_NAMES.worker}" MetricName="${name}"', 'Sum', ${period.toSeconds()})`,
+        label: "",
+        period,
+      });
+    const graph = (
+      title: string,
+      left: cloudwatch.IMetric[],
+      options: Partial<cloudwatch.GraphWidgetProps> = {},
+    ) => new cloudwatch.GraphWidget({ title, left, width: 8, height: 6, ...options });
+    const dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
+      dashboardName: `${this.stackName}-${this.region}`,
+      defaultInterval: Duration.days(7),
+    });
+    dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({
+        title: "Alarms",
+        alarms: Object.values(alarms),
+        width: 24,
+        height: 3,
+      }),
+    );
+    dashboard.addWidgets(
+      graph(
+        "Webhook deliveries by outcome",
+        byOutcome(SERVICE_NAMES.webhook, METRIC_NAMES.deliveries, DELIVERY_OUTCOMES),
+        {
+          stacked: true,
+        },
+      ),
+      graph("Reviews by outcome", byOutcome(SERVICE_NAMES.worker, METRIC_NAMES.reviews, REVIEW_OUTCOMES), {
+        stacked: true,
+      }),
+      graph("Reviews by reviewer", [byReviewer(METRIC_NAMES.reviews)], { stacked: true }),
+    );
+    dashboard.addWidgets(
+      graph("Comments and replies posted", [
+        worker(METRIC_NAMES.commentsPosted, "inline comments"),
+        worker(METRIC_NAMES.repliesPosted, "replies in discussions"),
+      ]),
+      graph(
+        "Comment jobs by outcome (does a reviewer answer?)",
+        byOutcome(SERVICE_NAMES.worker, METRIC_NAMES.replyJobs, REPLY_OUTCOMES),
+        { stacked: true },
+      ),
+      new cloudwatch.SingleValueWidget({
+        title: "In the time range",
+        metrics: [
+          worker(METRIC_NAMES.commentsPosted, "comments posted"),
+          worker(METRIC_NAMES.repliesPosted, "replies posted"),
+          worker(METRIC_NAMES.estimatedCostUsd, "estimated cost (USD)"),
+          worker(METRIC_NAMES.notionRequests, "Notion requests"),
+          worker(METRIC_NAMES.notionRateLimited, "Notion 429s"),
+        ],
+        setPeriodToTimeRange: true,
+        width: 8,
+        height: 6,
+      }),
+    );
+    dashboard.addWidgets(
+      graph(
+        "Model tokens",
+        [
+          worker(METRIC_NAMES.uncachedInputTokens, "input, uncached"),
+          worker(METRIC_NAMES.cacheReadTokens, "input, read from cache"),
+          worker(METRIC_NAMES.cacheWriteTokens, "input, written to cache"),
+          worker(METRIC_NAMES.outputTokens, "output"),
+        ],
+        { stacked: true },
+      ),
+      graph("Estimated cost (USD), by reviewer", [byReviewer(METRIC_NAMES.estimatedCostUsd)], {
+        stacked: true,
+      }),
+      graph("Notion requests, and the 429s among them", [worker(METRIC_NAMES.notionRequests, "requests")], {
+        right: [worker(METRIC_NAMES.notionRateLimited, "429s")],
+      }),
+    );
+    dashboard.addWidgets(
+      graph(
+        "Durations (ms)",
+        [
+          worker(METRIC_NAMES.readDuration, "reading the page, average", "Average"),
+          worker(METRIC_NAMES.readDuration, "reading the page, longest", "Maximum"),
+          worker(METRIC_NAMES.reviewDuration, "whole review, average", "Average"),
+          worker(METRIC_NAMES.reviewDuration, "whole review, longest", "Maximum"),
+        ],
+        { width: 12 },
+      ),
+      new cloudwatch.AlarmWidget({
+        title: "Oldest waiting review (s)",
+        alarm: alarms.oldestReview,
+        width: 12,
+        height: 6,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.AlarmWidget({ title: "Dead letters", alarm: alarms.deadLetters, width: 8, height: 6 }),
+      new cloudwatch.AlarmWidget({ title: "Worker errors", alarm: alarms.workerErrors, width: 8, height: 6 }),
+      new cloudwatch.AlarmWidget({
+        title: "Webhook 5xx answers",
+        alarm: alarms.webhook5xx,
+        width: 8,
+        height: 6,
+      }),
+    );
+    return dashboard;
   }
 
   /** Findings of cdk-nag's AWS Solutions checks that are accepted, each with its reason. */

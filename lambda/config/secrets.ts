@@ -39,7 +39,8 @@ export const SECRET_PURPOSES: Record<SecretName, string> = {
   notionToken:
     "the secret of your Notion connection (create one at https://www.notion.so/developers/connections, then copy its secret)",
   openaiApiKey: "your OpenAI API key (https://platform.openai.com/api-keys)",
-  anthropicApiKey: "your Anthropic API key (in the Claude Console, https://platform.claude.com: Settings → API keys)",
+  anthropicApiKey:
+    "your Anthropic API key (in the Claude Console, https://platform.claude.com: Settings → API keys)",
   webhookSecret:
     "a long random string you choose, which the Notion automation sends as Authorization: Bearer <it> (make one with: openssl rand -hex 32)",
   notionWebhookToken:

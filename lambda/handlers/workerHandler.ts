@@ -1,13 +1,17 @@
 /**
  * The worker function: takes review jobs from the SQS FIFO queue and runs them, reporting partial batch
  * failures with Powertools' FIFO processor. A job that fails transiently is returned to the queue; one
- * that cannot run is answered on its page; an unexpected failure ends in the dead-letter queue.
+ * that cannot run is answered on its page; an unexpected failure ends in the dead-letter queue. Each job's
+ * figures are published with Powertools Metrics as the job ends (`powertoolsMetrics.ts` says why not later).
  */
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { readConfig, secretsFor, sqsQueueFor } from "../config/config.ts";
+import type { JobMetrics } from "../observability/Metrics.ts";
+import { SERVICE_NAMES } from "../observability/metricNames.ts";
 import { powertoolsLog } from "../observability/powertoolsLog.ts";
+import { powertoolsJobMetrics } from "../observability/powertoolsMetrics.ts";
 import { parseQueueMessage } from "../queue/ReviewJob.ts";
 import { buildWorkerDependencies, type Invocation } from "../wiring/buildWorkerDependencies.ts";
 import { runQueueMessage } from "../worker/runQueueMessage.ts";
@@ -20,7 +24,8 @@ export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBa
 
 export function createWorkerHandler(
   env: NodeJS.ProcessEnv = process.env,
-  logger = new Logger({ serviceName: "margin-worker" }),
+  logger = new Logger({ serviceName: SERVICE_NAMES.worker }),
+  metrics: JobMetrics = powertoolsJobMetrics(SERVICE_NAMES.worker, env, logger),
 ): WorkerHandler {
   const log = powertoolsLog(logger);
   let ready: Promise<(invocation?: Invocation) => Promise<WorkerDependencies>> | undefined;
@@ -29,7 +34,14 @@ export function createWorkerHandler(
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     ready ??= (async () => {
       const config = readConfig(env);
-      return buildWorkerDependencies(config, secretsFor(config, env), log, "/tmp", sqsQueueFor(config));
+      return buildWorkerDependencies(
+        config,
+        secretsFor(config, env),
+        log,
+        "/tmp",
+        sqsQueueFor(config),
+        metrics,
+      );
     })().catch((error: unknown) => {
       ready = undefined;
       throw error;

@@ -2,7 +2,8 @@
  * `margin serve`: the webhook handler and the worker in one process, with a queue that keeps SQS FIFO's
  * grouping and deduplication and lives in a file beside the ledger, so a killed serve resumes its jobs when
  * it starts again. Configured from the environment, like the command line; it works against the emulator
- * (`NOTION_BASE_URL`) and a scripted model server, or against real Notion through a tunnel.
+ * (`NOTION_BASE_URL`) and a scripted model server, or against real Notion through a tunnel. Its log says
+ * what became of each delivery, and gives each job's figures (the worker's metrics in Lambda) in one line.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +12,7 @@ import { readConfig, secretsFor } from "../config/config.ts";
 import { requireSecret } from "../config/secrets.ts";
 import { ConfigurationError } from "../errors.ts";
 import type { Log } from "../observability/Log.ts";
+import { logMetrics } from "../observability/logMetrics.ts";
 import { DurableFifoQueue } from "../queue/DurableFifoQueue.ts";
 import type { FifoQueue } from "../queue/FifoQueue.ts";
 import { LocalReviewQueue } from "../queue/LocalReviewQueue.ts";
@@ -56,7 +58,14 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     log: options.log,
     retryDelayMs: options.retryDelayMs,
     timeoutMs: config.MARGIN_WORKER_TIMEOUT_SECONDS * 1000,
-    dependencies: await buildWorkerDependencies(config, secrets, options.log, cwd, queue),
+    dependencies: await buildWorkerDependencies(
+      config,
+      secrets,
+      options.log,
+      cwd,
+      queue,
+      logMetrics(options.log),
+    ),
   });
 
   const server = webhookServer(webhook, worker, options.log);
@@ -114,7 +123,10 @@ async function respond(
           log,
           correlationId: request.headers["x-correlation-id"]?.toString(),
         });
-  log.info(`Answered ${answer.status}`, answer.status >= 400 ? { error: answer.body.error } : {});
+  log.info(`Answered ${answer.status}`, {
+    outcome: answer.outcome,
+    ...(answer.status >= 400 ? { error: answer.body.error } : {}),
+  });
   response.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });
   response.end(JSON.stringify(answer.body));
   // A review (202) or a reply (200 from /events) may have been queued: the worker looks.

@@ -150,15 +150,20 @@ async function takeComment(
     new Date(now.getTime() + EVENT_MEMORY_MS),
     deps,
   );
-  if (queued.queued.length === 0) return ignore(event, "This event was already taken.", deps);
+  if (queued.queued.length === 0) return ignore(event, "This event was already taken.", deps, "duplicate");
   deps.log.info("Queued a reply job", { eventId: event.id, type: event.type, pageId, commentId });
-  return answer(200, { queued: [{ page: pageId, comment: commentId }] });
+  return answer(200, "queued", { queued: [{ page: pageId, comment: commentId }] });
 }
 
 /** Acknowledged and dropped, with the reason logged and answered. */
-function ignore(event: NotionEvent, reason: string, deps: NotionEventDependencies): HttpResponse {
+function ignore(
+  event: NotionEvent,
+  reason: string,
+  deps: NotionEventDependencies,
+  outcome: "ignored" | "duplicate" = "ignored",
+): HttpResponse {
   deps.log.info("Ignored an event", { eventId: event.id, type: event.type, reason });
-  return answer(200, { ignored: reason });
+  return answer(200, outcome, { ignored: reason });
 }
 
 /**
@@ -177,5 +182,5 @@ async function takeVerificationToken(token: string, deps: NotionEventDependencie
       next,
     });
   }
-  return answer(200, { received: "verification token" });
+  return answer(200, "verification", { received: "verification token" });
 }

@@ -101,7 +101,7 @@ async function handleAutomationDelivery(
   const log = { pageId, eventId: delivery.source.event_id, attempt: delivery.source.attempt };
   if (isTrashed(delivery)) {
     deps.log.info("Skipped a page in the trash", log);
-    return answer(202, { queued: [], skipped: "The page is in the trash." });
+    return answer(202, "skipped", { queued: [], skipped: "The page is in the trash." });
   }
   const reviewers = await chooseReviewers(delivery, query.prompts, deps);
   if ("error" in reviewers) return refuse(400, reviewers.error);
@@ -153,7 +153,8 @@ async function queueReviews(
   }
   if (queued.length > 0) deps.log.info("Queued reviews", { ...log, prompts: titles(queued), chosenBy });
   const listed = (some: ReviewJob[]) => some.map((job) => ({ page: job.pageId, prompt: job.promptTitle }));
-  return answer(202, {
+  const outcome = queued.length > 0 ? "queued" : joined.length > 0 ? "joined" : "duplicate";
+  return answer(202, outcome, {
     queued: listed(queued),
     ...(joined.length > 0 ? { joined: listed(joined) } : {}),
     ...(taken.length > 0

@@ -1,15 +1,17 @@
 /**
  * What the worker's jobs need: the review core's dependencies, the page's Review status, the prompts by
- * name, the queue's limits and a log; and how a job ends.
+ * name, the queue's limits, a log and where the job's figures go; and how a job ends.
  */
 import { MarginError } from "../errors.ts";
 import type { CheckpointStore } from "../ledger/CheckpointStore.ts";
 import type { PromptDirectory } from "../library/PromptDirectory.ts";
 import type { Log } from "../observability/Log.ts";
+import type { JobMetrics } from "../observability/Metrics.ts";
 import type { ReviewQueue } from "../queue/ReviewQueue.ts";
 import type { ReviewDependencies } from "../review/ReviewDependencies.ts";
 import type { ReviewResult } from "../review/ReviewResult.ts";
 import type { ClassifiedFailure } from "./classifyFailure.ts";
+import type { JobTally } from "./JobTally.ts";
 import type { ReviewStatusBoard } from "./ReviewStatusBoard.ts";
 
 export interface WorkerDependencies {
@@ -24,6 +26,10 @@ export interface WorkerDependencies {
   /** Replies a reviewer gives in one discussion in a day, at most. */
   maxRepliesPerThread: number;
   log: Log;
+  /** Where each job's figures go when it ends: CloudWatch metrics in Lambda, a log line in `margin serve`. */
+  metrics: JobMetrics;
+  /** What this job's Notion client and review report while it runs, for its figures. */
+  tally: JobTally;
   now?: () => Date;
   /** Reading across invocations; without it a review reads in one go, however long that takes. */
   reading?: ReadingAcrossInvocations;

@@ -116,19 +116,19 @@ function classifyNotionError(error: APIResponseError): ClassifiedFailure | undef
     case "unauthorized":
       return {
         kind: "permanent",
-        reason: "Notion refused Margin's integration token. Ask whoever runs Margin to check it.",
+        reason: "Notion refused Margin's token. Ask whoever runs Margin to check it.",
       };
     case "restricted_resource":
       return {
         kind: "permanent",
         reason:
-          "the integration lacks a capability it needs (read content, read and insert comments, read user information).",
+          "Margin's connection lacks a capability it needs (read content, read and insert comments, read user information).",
       };
     case "object_not_found":
       return {
         kind: "permanent",
         reason:
-          "Notion says the page or one of its parts is not shared with the integration. Share it under ••• → Connections.",
+          "Notion says the page or one of its parts is not shared with Margin's connection. Share it under ••• → Connections.",
       };
     default:
       return undefined;

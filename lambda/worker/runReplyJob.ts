@@ -16,6 +16,7 @@ import type { PromptSummary } from "../review/ports/PromptSource.ts";
 import { replyInThread } from "../review/replyInThread.ts";
 import { resumeRun } from "../review/resumeRun.ts";
 import { classifyFailure } from "./classifyFailure.ts";
+import { type JobRun, recordJobFigures } from "./recordJobFigures.ts";
 import { type JobOutcome, RetryLater, type WorkerDependencies } from "./WorkerDependencies.ts";
 
 type LogFields = Record<string, unknown>;
@@ -27,11 +28,23 @@ export async function runReplyJob(
 ): Promise<JobOutcome> {
   const runId = deduplicationIdOf(job);
   const fields = { pageId: job.pageId, commentId: job.commentId, attempt, eventId: job.eventId, runId };
+  const run: JobRun = { started: Date.now() };
+  let ended: JobOutcome;
   try {
-    return await reply(job, runId, fields, deps);
+    ended = await reply(job, runId, fields, deps, run).catch((error: unknown) =>
+      replyFailed(error, attempt, fields, deps),
+    );
   } catch (error) {
-    return replyFailed(error, attempt, fields, deps);
+    recordJobFigures(
+      { kind: "reply", outcome: error instanceof RetryLater ? "retried" : "error" },
+      run,
+      deps,
+    );
+    throw error;
   }
+  const outcome = ended.kind === "reviewed" ? "replied" : ended.kind === "skipped" ? "skipped" : "failed";
+  recordJobFigures({ kind: "reply", outcome }, run, deps);
+  return ended;
 }
 
 async function reply(
@@ -39,6 +52,7 @@ async function reply(
   runId: string,
   fields: LogFields,
   deps: WorkerDependencies,
+  run: JobRun,
 ): Promise<JobOutcome> {
   const skip = (reason: string): JobOutcome => {
     deps.log.info("No reply", { ...fields, reason });
@@ -52,12 +66,14 @@ async function reply(
   );
   if (resumed?.kind === "done") return skip("This comment was already answered.");
   if (resumed) {
+    run.publish = resumed.publish;
     if (resumed.publish.failed) throw resumed.publish.failed.error;
     deps.log.info("Reply posted", { ...fields, resumed: true });
     return { kind: "reviewed", resumed: true };
   }
   const addressed = await addressedReviewer(job, deps);
   if (typeof addressed === "string") return skip(addressed);
+  run.reviewer = addressed.prompt.title;
   const result = await replyInThread(
     {
       pageId: job.pageId,
@@ -68,6 +84,7 @@ async function reply(
     },
     deps.review,
   );
+  run.result = result;
   const outcome = result.outcome;
   if (result.publish?.failed) throw result.publish.failed.error;
   if (outcome.kind === "replied") {

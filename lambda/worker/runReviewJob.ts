@@ -2,7 +2,8 @@
  * One review job, as the worker runs it: keep the page's Review status current, run the review, log what
  * it did (counts, durations, tokens, cost), and when it cannot run, decide with the queue: try again later
  * (transient), or give up with one short comment on the page saying why (permanent, or out of attempts).
- * Unexpected failures are retried and end in the dead-letter queue.
+ * Unexpected failures are retried and end in the dead-letter queue. However it ends, its figures are
+ * recorded (`recordJobFigures`).
  *
  * The job's run is in the ledger: the core resumes it (a run that is done does nothing; one an earlier
  * attempt planned is published from its plan, without asking the model again).
@@ -11,6 +12,7 @@
 import { ReadingPaused } from "../errors.ts";
 import { describeError } from "../observability/describeError.ts";
 import type { Log } from "../observability/Log.ts";
+import type { ReviewMetricOutcome } from "../observability/metricNames.ts";
 import { usageFields } from "../observability/usageFields.ts";
 import { deduplicationIdOf, MAX_CONTINUATIONS, type ReviewJob, sameReviewKeyOf } from "../queue/ReviewJob.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
@@ -20,6 +22,7 @@ import { resumeRun } from "../review/resumeRun.ts";
 import { reviewPage } from "../review/reviewPage.ts";
 import { type ClassifiedFailure, classifyFailure } from "./classifyFailure.ts";
 import type { ReviewStatus, ReviewStatusBoard } from "./ReviewStatusBoard.ts";
+import { type JobRun, recordJobFigures } from "./recordJobFigures.ts";
 import {
   type JobOutcome,
   type ReadingAcrossInvocations,
@@ -32,6 +35,39 @@ export async function runReviewJob(
   attempt: number,
   deps: WorkerDependencies,
 ): Promise<JobOutcome> {
+  const run: JobRun = { started: Date.now(), reviewer: job.promptTitle };
+  try {
+    const ended = await reviewJob(job, attempt, deps, run);
+    recordJobFigures({ kind: "review", outcome: metricOutcomeOf(ended, run) }, run, deps);
+    return ended;
+  } catch (error) {
+    const outcome = error instanceof RetryLater ? "retried" : "error";
+    recordJobFigures({ kind: "review", outcome }, run, deps);
+    throw error;
+  }
+}
+
+/** The job's outcome as the metrics name it: where the model ended the review unposted, the model's reason. */
+function metricOutcomeOf(ended: JobOutcome, run: JobRun): ReviewMetricOutcome {
+  if (ended.kind !== "failed") return ended.kind;
+  const kind = run.result?.outcome.kind;
+  switch (kind) {
+    case "refused":
+    case "truncated":
+    case "turn_limit":
+    case "too_large":
+      return kind;
+    default:
+      return "failed";
+  }
+}
+
+async function reviewJob(
+  job: ReviewJob,
+  attempt: number,
+  deps: WorkerDependencies,
+  run: JobRun,
+): Promise<JobOutcome> {
   const runId = deduplicationIdOf(job);
   const fields = {
     pageId: job.pageId,
@@ -43,7 +79,6 @@ export async function runReviewJob(
   };
   let resumed: Awaited<ReturnType<typeof resumeRun>>;
   let result: ReviewResult | undefined;
-  const started = Date.now();
   try {
     // From here the page is read afresh: a delivery that comes now queues a review of its own, while one
     // that came before this started has joined this review. Given back first, so no failure keeps it.
@@ -67,6 +102,7 @@ export async function runReviewJob(
         },
         deps.review,
       );
+      run.result = result;
     }
   } catch (error) {
     if (error instanceof ReadingPaused && deps.reading)
@@ -74,8 +110,11 @@ export async function runReviewJob(
     return giveUpOrRetry(job, attempt, classifyFailure(error), error, deps);
   }
   if (deps.reading) await dropReading(runId, deps);
-  if (resumed) return finishResumed(job, attempt, resumed.publish, deps, fields);
-  return finishReview(job, attempt, result!, Date.now() - started, deps, fields);
+  if (resumed) {
+    run.publish = resumed.publish;
+    return finishResumed(job, attempt, resumed.publish, deps, fields);
+  }
+  return finishReview(job, attempt, result!, Date.now() - run.started, deps, fields);
 }
 
 /**

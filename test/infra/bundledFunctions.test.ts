@@ -56,11 +56,28 @@ async function invoke(
   context: string,
   env: NodeJS.ProcessEnv = aws.env(review),
 ): Promise<unknown> {
+  return (await invokeWithOutput(bundle, event, context, env)).result;
+}
+
+/** The handler's result, and the CloudWatch embedded-metric records it printed before it. */
+async function invokeWithOutput(
+  bundle: string,
+  event: unknown,
+  context: string,
+  env: NodeJS.ProcessEnv = aws.env(review),
+): Promise<{ result: unknown; metrics: Array<Record<string, unknown>> }> {
   const script = `const { handler } = await import(${JSON.stringify(bundle)}); const result = await handler(${JSON.stringify(event)}, ${context}); process.stdout.write("RESULT" + JSON.stringify(result));`;
   const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
     env: { PATH: process.env.PATH, ...env, POWERTOOLS_LOG_LEVEL: "ERROR" },
   });
-  return JSON.parse(stdout.slice(stdout.indexOf("RESULT") + 6));
+  const printed = stdout.slice(0, stdout.indexOf("RESULT")).split("\n");
+  return {
+    result: JSON.parse(stdout.slice(stdout.indexOf("RESULT") + 6)),
+    metrics: printed
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line))
+      .filter((record) => "_aws" in record),
+  };
 }
 
 describe("the bundled functions", () => {
@@ -71,13 +88,11 @@ describe("the bundled functions", () => {
       body: JSON.stringify(loadWebhook("automation-2026-shape")),
     });
 
-    const answer = (await invoke(bundles.webhook, delivery, lambdaContextSource("margin-webhook"))) as {
-      statusCode: number;
-      body: string;
-    };
+    const webhook = await invokeWithOutput(bundles.webhook, delivery, lambdaContextSource("margin-webhook"));
+    const answer = webhook.result as { statusCode: number; body: string };
     const queued = aws.queued();
     const job = { ...queued[0]!, pageId: idFor("doc"), groupId: undefined, deduplicationId: undefined };
-    const worked = await invoke(
+    const worker = await invokeWithOutput(
       bundles.worker,
       sqsEvent([{ body: JSON.parse(JSON.stringify(job)), groupId: idFor("doc") }]),
       lambdaContextSource(),
@@ -87,8 +102,15 @@ describe("the bundled functions", () => {
     expect(JSON.parse(answer.body)).toEqual({
       queued: [{ page: "2a1c4e6f-9b3d-8099-a1b2-c3d4e5f6a7b8", prompt: "RFC Reviewer" }],
     });
-    expect(worked).toEqual({ batchItemFailures: [] });
+    expect(worker.result).toEqual({ batchItemFailures: [] });
     expect(review.botComments().map(textOf)).toEqual([expect.stringMatching(/^Bundled review\./)]);
+    // Both bundles publish their metrics as CloudWatch embedded-metric records.
+    expect(webhook.metrics).toEqual([
+      expect.objectContaining({ service: "margin-webhook", outcome: "queued", Deliveries: 1 }),
+    ]);
+    expect(worker.metrics).toContainEqual(
+      expect.objectContaining({ service: "margin-worker", outcome: "reviewed", Reviews: 1 }),
+    );
   });
 
   it("sign Bedrock requests with the credentials Lambda puts in the function's environment", async () => {

@@ -190,6 +190,75 @@ describe("the CDK stack", () => {
   });
 });
 
+describe("the CloudWatch dashboard", () => {
+  it("shows the functions' metrics in the Margin namespace: deliveries, reviews by outcome and reviewer, comments, tokens, cost, Notion requests and 429s, durations", () => {
+    const metrics = dashboardWidgets().flatMap((widget) => widget.properties.metrics ?? []);
+    const margin = metrics.filter((metric) => metric[0] === "Margin");
+    const named = (name: string, dimensions: string[]) =>
+      margin.some((metric) => metric[1] === name && dimensions.every((value) => metric.includes(value)));
+
+    expect(named("Deliveries", ["service", "margin-webhook", "outcome", "queued"])).toBe(true);
+    expect(named("Reviews", ["service", "margin-worker", "outcome", "reviewed"])).toBe(true);
+    for (const name of [
+      "CommentsPosted",
+      "RepliesPosted",
+      "UncachedInputTokens",
+      "CacheReadTokens",
+      "CacheWriteTokens",
+      "OutputTokens",
+      "EstimatedCostUsd",
+      "NotionRequests",
+      "NotionRateLimited",
+      "ReadDuration",
+      "ReviewDuration",
+    ])
+      expect(named(name, ["service", "margin-worker"]), name).toBe(true);
+    // Reviewers are pages in Notion: a search finds each one's series.
+    const searches = metrics.map((metric) => (metric[0] as { expression?: string }).expression);
+    expect(searches).toContain(
+      `SEARCH('{Margin,service,reviewer} service="margin-worker" MetricName="Reviews"', 'Sum', 3600)`,
+    );
+  });
+
+  it("shows every alarm beside them, and gives the dashboard's console address as a stack output", () => {
+    const widgets = dashboardWidgets();
+    const status = widgets.find((widget) => widget.type === "alarm")!;
+    const graphed = widgets.flatMap((widget) => widget.properties.annotations?.alarms ?? []);
+
+    expect(status.properties.alarms).toHaveLength(4);
+    expect(graphed).toHaveLength(4);
+    template.hasOutput("DashboardUrl", {
+      Value: {
+        "Fn::Join": [
+          "",
+          [
+            "https://",
+            { Ref: "AWS::Region" },
+            ".console.aws.amazon.com/cloudwatch/home?region=",
+            { Ref: "AWS::Region" },
+            "#dashboards:name=",
+            { Ref: Match.stringLikeRegexp("^Dashboard") },
+          ],
+        ],
+      },
+    });
+  });
+});
+
+interface DashboardWidget {
+  type: string;
+  properties: { metrics?: unknown[][]; alarms?: string[]; annotations?: { alarms?: string[] } };
+}
+
+/** The widgets of the stack's one dashboard, its body read with each CloudFormation reference as `REF`. */
+function dashboardWidgets(): DashboardWidget[] {
+  const dashboards = Object.values(template.findResources("AWS::CloudWatch::Dashboard"));
+  expect(dashboards).toHaveLength(1);
+  const [, parts] = dashboards[0]!.Properties.DashboardBody["Fn::Join"] as [string, unknown[]];
+  const body = parts.map((part) => (typeof part === "string" ? part : "REF")).join("");
+  return (JSON.parse(body) as { widgets: DashboardWidget[] }).widgets;
+}
+
 /** The IAM statements of the policies whose logical ids start with `prefix` (one function's role). */
 function policyStatements(prefix: string): Array<{ Action: string | string[]; Resource: unknown }> {
   return Object.entries(template.findResources("AWS::IAM::Policy"))

@@ -5,6 +5,7 @@ import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { ledgerFor, readConfig } from "../../lambda/config/config.ts";
 import { createWebhookHandler } from "../../lambda/handlers/webhookHandler.ts";
 import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
+import { NO_METRICS } from "../../lambda/observability/Metrics.ts";
 import { AwsWorld, functionUrlEvent, lambdaContext, sqsEvent } from "../support/awsWorld.ts";
 import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
 import { runMargin } from "../support/runMargin.ts";
@@ -35,10 +36,11 @@ async function reviewedPage(script: Parameters<typeof turnFor>[1][], env: Record
     ],
   });
   aws = await AwsWorld.start(review);
-  const webhook = createWebhookHandler(aws.env(review, env), new Logger({ logLevel: "SILENT" }));
+  const webhook = createWebhookHandler(aws.env(review, env), new Logger({ logLevel: "SILENT" }), NO_METRICS);
   const worker = createWorkerHandler(
     aws.env(review, env),
     new Logger({ logLevel: process.env.DEBUG_MARGIN ? "INFO" : "SILENT" }),
+    NO_METRICS,
   );
   const job = reviewJob(review.pageId, { eventId: "automation-1", correlationId: "c1" });
   await worker(sqsEvent([{ body: job, groupId: review.pageId }]), lambdaContext());
@@ -242,7 +244,7 @@ describe("conversations with the reviewer", () => {
 
   it("never lets a verification request set the events key: its token waits until the operator confirms it", async () => {
     const { world, queues, reviewerComment, event, person } = await reviewedPage([]);
-    const webhook = createWebhookHandler(queues.env(review!), new Logger({ logLevel: "SILENT" }));
+    const webhook = createWebhookHandler(queues.env(review!), new Logger({ logLevel: "SILENT" }), NO_METRICS);
     const reply = world.emulator.control.addComment({
       author: "bo",
       discussion_id: reviewerComment.discussion_id,

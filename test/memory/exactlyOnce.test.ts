@@ -15,6 +15,7 @@ import { createWorkerHandler } from "../../lambda/handlers/workerHandler.ts";
 import { FileLedger } from "../../lambda/ledger/FileLedger.ts";
 import { createNotionClient } from "../../lambda/notion/createNotionClient.ts";
 import { notionAdapters } from "../../lambda/notion/notionAdapters.ts";
+import { NO_METRICS } from "../../lambda/observability/Metrics.ts";
 import { publishRun } from "../../lambda/review/publish/publishRun.ts";
 import { AwsWorld, lambdaContext, lambdaContextSource, sqsEvent } from "../support/awsWorld.ts";
 import { ReviewWorld, reviewJob, textOf, turnFor } from "../support/reviewWorld.ts";
@@ -91,10 +92,11 @@ describe("exactly-once publishing", () => {
     const postedBeforeTheKill = blockComments();
     await third.release();
     // The queue delivers the message again after its visibility timeout.
-    const retried = await createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" }))(
-      sqsEvent([{ body: job, groupId: review.pageId, receiveCount: 2 }]),
-      lambdaContext(),
-    );
+    const retried = await createWorkerHandler(
+      aws.env(review),
+      new Logger({ logLevel: "SILENT" }),
+      NO_METRICS,
+    )(sqsEvent([{ body: job, groupId: review.pageId, receiveCount: 2 }]), lambdaContext());
 
     expect(postedBeforeTheKill).toBe(2);
     expect(retried).toEqual({ batchItemFailures: [] });
@@ -161,7 +163,7 @@ describe("exactly-once publishing", () => {
       ],
     });
     aws = await AwsWorld.start(review);
-    const worker = createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" }));
+    const worker = createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" }), NO_METRICS);
     // Two comments go through, then Notion fails the third's three attempts: the last delivery gives up.
     review.emulator.faults.script({ endpoint: "POST /v1/comments", status: 503, skip: 2, count: 3 });
 
@@ -203,7 +205,7 @@ describe("exactly-once publishing", () => {
       ],
     });
     aws = await AwsWorld.start(review);
-    const worker = createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" }));
+    const worker = createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" }), NO_METRICS);
     // Notion takes the first comment, and refuses the second for good.
     review.emulator.faults.script({ endpoint: "POST /v1/comments", status: 400, skip: 1 });
 
@@ -229,7 +231,7 @@ describe("exactly-once publishing", () => {
       script: [turnFor("anthropic", [["finish_review", { summary: "Fine." }]])],
     });
     aws = await AwsWorld.start(review);
-    const worker = createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" }));
+    const worker = createWorkerHandler(aws.env(review), new Logger({ logLevel: "SILENT" }), NO_METRICS);
     const job = reviewJob(review.pageId, { eventId: "automation-10", correlationId: "c10" });
 
     await worker(sqsEvent([{ body: job, groupId: review.pageId }]), lambdaContext());

@@ -179,6 +179,40 @@ describe("margin serve", () => {
     ]);
   });
 
+  it("logs each review's figures in one line: outcome, reviewer, comments, replies, tokens, cost, Notion requests and 429s, durations", async () => {
+    world = await ReviewWorld.start({
+      provider: "openai",
+      docIds: [SECOND_PAGE, "doc-2"],
+      script: [
+        turnFor("openai", [
+          ["comment_on_block", { block: "b2", quote: "slow", severity: "major", comment: "How slow?" }],
+          ["finish_review", { summary: "Nearly ready." }],
+        ]),
+      ],
+    });
+    serve = await spawnServer(
+      "bin/margin.js",
+      ["serve", "--port", "0"],
+      world.env({ MARGIN_WEBHOOK_SECRET: SECRET }),
+    );
+    const counted = serve.logged("Review figures", 1);
+
+    const accepted = await post(serve.url, loadWebhook("automation-2026-shape"));
+    await counted;
+
+    expect(accepted.status).toBe(202);
+    const lines = serve.output().split("\n");
+    expect(lines.find((line) => line.includes("Answered 202"))).toMatch(/outcome=queued/);
+    const figures = lines.find((line) => line.includes("Review figures"))!;
+    expect(figures).toMatch(
+      /^\d\d:\d\d:\d\d Review figures {2}outcome=reviewed reviewer=RFC Reviewer commentsPosted=1 repliesPosted=0 uncachedInputTokens=800 cacheReadTokens=200 cacheWriteTokens=0 outputTokens=100 estimatedCostUsd=0.0001 notionRequests=(\d+) notionRateLimited=0 readMs=\d+ durationMs=\d+$/,
+    );
+    const notionRequests = Number(/notionRequests=(\d+)/.exec(figures)![1]);
+    expect(notionRequests).toBeGreaterThan(0);
+    // The job's own requests: the webhook's look-up of the prompt is not the review's.
+    expect(notionRequests).toBeLessThan(world.emulator.counters.snapshot().total.requests);
+  });
+
   it("answers a malformed path 404 and an oversized body 413, before the secret is looked at", async () => {
     world = await ReviewWorld.start({ provider: "openai" });
     serve = await spawnServer(

@@ -3,6 +3,7 @@ import { idFor } from "../../emulators/notion/model/notionIds.ts";
 import { createWebhookHandler, type WebhookHandler } from "../../lambda/handlers/webhookHandler.ts";
 import { AwsWorld, functionUrlEvent, WEBHOOK_SECRET } from "../support/awsWorld.ts";
 import { loadWebhook } from "../support/fixtures.ts";
+import { embeddedMetrics, printed } from "../support/printedLines.ts";
 import { ReviewWorld } from "../support/reviewWorld.ts";
 
 let review: ReviewWorld;
@@ -222,6 +223,46 @@ describe("the webhook function", () => {
     expect(answer.status).toBe(status);
     expect(answer.body.error).toContain(message);
     expect(aws.queued()).toEqual([]);
+  });
+
+  it("counts each request by what became of it, as a CloudWatch embedded metric", async () => {
+    const trashed = loadWebhook("automation-2026-shape") as { data: Record<string, unknown> };
+    trashed.data.in_trash = true;
+    const misconfigured = createWebhookHandler(aws.env(review, { MARGIN_PROMPTS_DATABASE: "" }));
+
+    const lines = await printed(async () => {
+      await deliver({ headers: auth, query: "prompt=RFC%20Reviewer", body });
+      await deliver({ headers: auth, query: "prompt=RFC%20Reviewer", body });
+      await deliver({ headers: auth, query: "prompt=RFC%20Reviewer", body: JSON.stringify(trashed) });
+      await deliver({ body });
+      await deliver({ headers: auth, body: "status=in-review" });
+      await misconfigured(functionUrlEvent({ headers: auth, query: "prompt=RFC%20Reviewer", body }));
+    });
+
+    const records = embeddedMetrics(lines);
+    expect(records.map((record) => record.outcome)).toEqual([
+      "queued",
+      "duplicate",
+      "skipped",
+      "unauthorized",
+      "rejected",
+      "error",
+    ]);
+    expect(records[0]).toEqual({
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          {
+            Namespace: "Margin",
+            Dimensions: [["service", "outcome"]],
+            Metrics: [{ Name: "Deliveries", Unit: "Count" }],
+          },
+        ],
+      },
+      service: "margin-webhook",
+      outcome: "queued",
+      Deliveries: 1,
+    });
   });
 
   it("reads its secrets from SSM once per container, not once per request", async () => {

@@ -16,6 +16,7 @@ import {
   WEBHOOK_SECRET,
 } from "../support/awsWorld.ts";
 import { loadWebhook } from "../support/fixtures.ts";
+import { embeddedMetrics, jsonLines, printed } from "../support/printedLines.ts";
 import { ReviewWorld, reviewJob, textOf, turn, turnFor, type WorldOptions } from "../support/reviewWorld.ts";
 
 let review: ReviewWorld | undefined;
@@ -232,26 +233,16 @@ describe("the worker function", () => {
 
   it("logs the review's counts, usage, cost and correlation id as JSON, without secrets or document text", async () => {
     await start({ script: [finish] });
-    const lines: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      const logged = createWorkerHandler(
-        aws!.env(review!),
-        new Logger({ serviceName: "margin-worker", logLevel: "INFO" }),
-      );
-      await logged(sqsEvent([{ body: reviewJob("doc-2"), groupId: idFor("doc-2") }]), lambdaContext());
-    } finally {
-      process.stdout.write = write;
-    }
-    const records = lines
-      .flatMap((line) => line.split("\n"))
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line));
-    const posted = records.find((record) => record.message === "Review posted");
+    const logged = createWorkerHandler(
+      aws!.env(review!),
+      new Logger({ serviceName: "margin-worker", logLevel: "INFO" }),
+    );
+
+    const lines = await printed(() =>
+      logged(sqsEvent([{ body: reviewJob("doc-2"), groupId: idFor("doc-2") }]), lambdaContext()),
+    );
+
+    const posted = jsonLines(lines).find((record) => record.message === "Review posted");
 
     expect(posted).toMatchObject({
       level: "INFO",
@@ -269,11 +260,97 @@ describe("the worker function", () => {
       outputTokens: 100,
       costEstimateUsd: 0.0001,
     });
-    expect(typeof posted.durationMs).toBe("number");
+    expect(typeof posted!.durationMs).toBe("number");
     const everything = lines.join("");
     expect(everything).not.toContain("ntn_world_token");
     expect(everything).not.toContain("sk-test-key");
     expect(everything).not.toContain("rename the session service");
+  });
+
+  it("publishes the review's figures as CloudWatch embedded metrics: by outcome and reviewer, with comments, tokens, cost, Notion requests and durations", async () => {
+    const { review, handler } = await start({ script: [finish] });
+
+    const lines = await printed(() =>
+      handler(sqsEvent([{ body: reviewJob("doc-2"), groupId: idFor("doc-2") }]), lambdaContext()),
+    );
+
+    const [counted, figures, byReviewer, ...more] = embeddedMetrics(lines);
+    expect(more).toEqual([]);
+    expect(counted).toEqual({
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          {
+            Namespace: "Margin",
+            Dimensions: [
+              ["service", "outcome"],
+              ["service", "reviewer"],
+            ],
+            Metrics: [{ Name: "Reviews", Unit: "Count" }],
+          },
+        ],
+      },
+      service: "margin-worker",
+      outcome: "reviewed",
+      reviewer: "RFC Reviewer",
+      Reviews: 1,
+    });
+    expect(figures!._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: "Margin",
+      Dimensions: [["service"]],
+    });
+    expect(figures).toMatchObject({
+      service: "margin-worker",
+      CommentsPosted: 1,
+      RepliesPosted: 0,
+      UncachedInputTokens: 800,
+      CacheReadTokens: 200,
+      CacheWriteTokens: 0,
+      OutputTokens: 100,
+      EstimatedCostUsd: 0.0001,
+      // Every request of the job, as the emulator counted them.
+      NotionRequests: review.emulator.counters.snapshot().total.requests,
+      NotionRateLimited: 0,
+    });
+    expect(figures!.NotionRequests).toBeGreaterThan(0);
+    expect(figures!.ReadDuration).toBeGreaterThanOrEqual(0);
+    expect(figures!.ReviewDuration).toBeGreaterThanOrEqual(figures!.ReadDuration as number);
+    expect(byReviewer!._aws.CloudWatchMetrics[0]).toMatchObject({ Dimensions: [["service", "reviewer"]] });
+    expect(byReviewer).toMatchObject({
+      reviewer: "RFC Reviewer",
+      CommentsPosted: 1,
+      RepliesPosted: 0,
+      EstimatedCostUsd: 0.0001,
+    });
+  });
+
+  it("counts the answers in which Notion asked the job to wait", async () => {
+    const { review, handler } = await start({ script: [finish] });
+    review.emulator.faults.script({ endpoint: "POST /v1/comments", status: 429, retryAfterSeconds: 0 });
+
+    const lines = await printed(() =>
+      handler(sqsEvent([{ body: reviewJob("doc-2"), groupId: idFor("doc-2") }]), lambdaContext()),
+    );
+
+    const figures = embeddedMetrics(lines).find((record) => "NotionRequests" in record);
+    expect(figures).toMatchObject({
+      CommentsPosted: 1,
+      NotionRequests: review.emulator.counters.snapshot().total.requests,
+      NotionRateLimited: 1,
+    });
+  });
+
+  it("counts a review that could not run by its outcome and reviewer, with no tokens spent", async () => {
+    const { handler } = await start({ promptProperties: { Summary: { select: { name: "sometimes" } } } });
+
+    const lines = await printed(() =>
+      handler(sqsEvent([{ body: reviewJob("doc"), groupId: idFor("doc") }]), lambdaContext()),
+    );
+
+    const [counted, figures] = embeddedMetrics(lines);
+    expect(counted).toMatchObject({ outcome: "failed", reviewer: "RFC Reviewer", Reviews: 1 });
+    expect(figures).toMatchObject({ CommentsPosted: 0, UncachedInputTokens: 0, OutputTokens: 0 });
+    expect(figures).not.toHaveProperty("EstimatedCostUsd");
   });
 
   it("reads a long page across invocations: keeps what it read in DynamoDB and continues the review through the queue", async () => {
