@@ -49,6 +49,8 @@ export class ProgressDisplay {
   private shown = "";
   private lastDrawn = 0;
   private lastPlain: number;
+  /** After `stop()` nothing is written: reads still in flight when a review failed may report late. */
+  private stopped = false;
   private readonly timer: NodeJS.Timeout;
   private readonly now: () => number;
 
@@ -62,6 +64,7 @@ export class ProgressDisplay {
 
   /** A step of the review (the core's progress events). */
   readonly event = (event: ProgressEvent): void => {
+    if (this.stopped) return;
     // The step first: a finished one's status goes before its own line is written.
     if (!this.options.quiet) this.update(this.stepAfter(event));
     const line = describeProgress(event);
@@ -95,7 +98,7 @@ export class ProgressDisplay {
 
   /** Notion said to wait: everyone using the token waits that long. */
   readonly rateLimited = (event: RateLimitEvent): void => {
-    if (this.options.quiet) return;
+    if (this.options.quiet || this.stopped) return;
     this.line(
       `Notion's rate limit was reached (${event.status}${event.reason ? `, ${event.reason}` : ""}): waiting ${event.retryAfterSeconds} s before the next request.`,
     );
@@ -103,6 +106,8 @@ export class ProgressDisplay {
 
   /** The live line taken away, for good. */
   stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     clearInterval(this.timer);
     this.clear();
     this.step = undefined;
@@ -115,6 +120,8 @@ export class ProgressDisplay {
   }
 
   private update(step: Step | undefined): void {
+    // A step's plain lines count from its start: one shorter than the interval prints none.
+    if (step && !this.step) this.lastPlain = this.now();
     this.step = step;
     if (!step) {
       this.clear();
@@ -125,7 +132,7 @@ export class ProgressDisplay {
   }
 
   private tick(): void {
-    if (!this.step) return;
+    if (!this.step || this.stopped) return;
     if (this.options.live) {
       this.draw();
       return;

@@ -17,7 +17,7 @@ export function inputAsText(preview: ModelInputPreview): string {
   if (preview.tooLarge) lines.push(`The model would not be asked: this does not fit. ${preview.tooLarge}`);
   if (preview.parts > 1)
     lines.push(
-      `The page is longer than MARGIN_MAX_DOCUMENT_TOKENS: a review sends it in ${preview.parts} parts, each with these instructions and tools; shown here whole.`,
+      `The page is longer than MARGIN_MAX_DOCUMENT_TOKENS: a review sends it in ${preview.parts} parts, each with these instructions and tools, then asks for the summary; shown here: part 1.`,
     );
   return `${[
     ...lines,

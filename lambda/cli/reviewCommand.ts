@@ -7,6 +7,7 @@ import { ledgerFor, type MarginConfig, requireSetting } from "../config/config.t
 import { requireConfiguration } from "../config/requireConfiguration.ts";
 import { EnvironmentSecrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
+import { ReadOnlyLedger } from "../ledger/ReadOnlyLedger.ts";
 import { outcomeReason } from "../review/describeOutcome.ts";
 import { parseNotionId } from "../review/model/parseNotionId.ts";
 import { previewModelInput } from "../review/previewModelInput.ts";
@@ -37,32 +38,12 @@ const optionsSchema = z.object({
 });
 
 export async function reviewCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      prompt: { type: "string" },
-      provider: { type: "string" },
-      model: { type: "string" },
-      "dry-run": { type: "boolean" },
-      "print-input": { type: "boolean" },
-      json: { type: "boolean" },
-      quiet: { type: "boolean", short: "q" },
-    },
-  });
-  const options = optionsSchema.safeParse(values);
-  if (!options.success)
-    throw new InvalidInputError(`${options.error.issues[0]!.message}. Usage: ${REVIEW_USAGE}`);
-  if (positionals.length !== 1)
-    throw new InvalidInputError(`Give exactly one page to review. Usage: ${REVIEW_USAGE}`);
-  const pageId = parseNotionId(positionals[0]!);
-  if (!pageId) throw new InvalidInputError(`"${positionals[0]}" is not a Notion page id or URL.`);
-  const { data } = options;
+  const { pageId, data } = parseArguments(argv);
   const printInput = data["print-input"] === true;
 
-  // Everything this review needs, said at once before any of Notion is read: the model's key for the
-  // provider known now (a prompt that picks another has its key checked when it is loaded); none to print
-  // the input.
+  // Everything this review needs, said at once before any of Notion is read: the model's key when the
+  // provider is known now (--provider, MARGIN_PROVIDER; else the prompt's, checked when it is loaded, before
+  // the page is read); none to print the input.
   const config = await requireConfiguration(io.env, {
     settings: ["MARGIN_PROMPTS_DATABASE"],
     secrets: ["notionToken"],
@@ -77,8 +58,11 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
         countTokens,
         onProgress: display.event,
         inputOnly: printInput,
-        // A dry run (and a look at the input) remembers nothing.
-        ledger: data["dry-run"] || printInput ? undefined : ledgerFor(config, io.cwd),
+        // A dry run (and a look at the input) sees what the reviewer remembers, and remembers nothing new.
+        ledger:
+          data["dry-run"] || printInput
+            ? new ReadOnlyLedger(ledgerFor(config, io.cwd))
+            : ledgerFor(config, io.cwd),
       },
       { onRequest: display.notionRequest, onRateLimited: display.rateLimited },
     );
@@ -100,6 +84,30 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
   } finally {
     display.stop();
   }
+}
+
+function parseArguments(argv: string[]): { pageId: string; data: z.infer<typeof optionsSchema> } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      prompt: { type: "string" },
+      provider: { type: "string" },
+      model: { type: "string" },
+      "dry-run": { type: "boolean" },
+      "print-input": { type: "boolean" },
+      json: { type: "boolean" },
+      quiet: { type: "boolean", short: "q" },
+    },
+  });
+  const options = optionsSchema.safeParse(values);
+  if (!options.success)
+    throw new InvalidInputError(`${options.error.issues[0]!.message}. Usage: ${REVIEW_USAGE}`);
+  if (positionals.length !== 1)
+    throw new InvalidInputError(`Give exactly one page to review. Usage: ${REVIEW_USAGE}`);
+  const pageId = parseNotionId(positionals[0]!);
+  if (!pageId) throw new InvalidInputError(`"${positionals[0]}" is not a Notion page id or URL.`);
+  return { pageId, data: options.data };
 }
 
 /** The progress of a review on stderr: a live line on a terminal, a line every MARGIN_PROGRESS_SECONDS otherwise. */

@@ -3,6 +3,7 @@
  * `startLocalService`), logging each delivery and each review, until interrupted.
  */
 import { parseArgs } from "node:util";
+import { secretsFor } from "../config/config.ts";
 import { requireConfiguration } from "../config/requireConfiguration.ts";
 import { InvalidInputError } from "../errors.ts";
 import { consoleLog } from "../observability/ConsoleLog.ts";
@@ -42,11 +43,11 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   if (!options.success)
     throw new InvalidInputError(`${options.error.issues[0]!.message}. Usage: ${SERVE_USAGE}`);
   // What the webhook and the worker will need, all said at once before anything starts.
-  await requireConfiguration(io.env, {
-    settings: ["MARGIN_PROMPTS_DATABASE"],
-    secrets: ["notionToken", "webhookSecret"],
-    modelKey: true,
-  });
+  await requireConfiguration(
+    io.env,
+    { settings: ["MARGIN_PROMPTS_DATABASE"], secrets: ["notionToken", "webhookSecret"], modelKey: true },
+    (config) => secretsFor(config, io.env, io.cwd),
+  );
   const service = await startLocalService({
     env: io.env,
     port: options.data.port,

@@ -127,18 +127,28 @@ export function readConfig(env: NodeJS.ProcessEnv): MarginConfig {
 export function parseConfig(env: NodeJS.ProcessEnv): {
   config?: MarginConfig;
   rest?: MarginConfig;
+  /** The variables whose values are malformed. */
+  malformed: Set<string>;
   problems: string[];
 } {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
   const parsed = configSchema.safeParse(present);
-  if (parsed.success) return { config: parsed.data, rest: parsed.data, problems: [] };
+  if (parsed.success) return { config: parsed.data, rest: parsed.data, malformed: new Set(), problems: [] };
   const malformed = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
   const rest = configSchema.safeParse(
     Object.fromEntries(Object.entries(present).filter(([name]) => !malformed.has(name))),
   );
-  return { rest: rest.data, problems: z.describeProblems(parsed.error, "configuration") };
+  // One problem per variable: zod goes on checking a value after its first failure.
+  const seen = new Set<string>();
+  const problems = z.describeProblems(parsed.error, "configuration").filter((problem) => {
+    const name = problem.split(":")[0]!;
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return true;
+  });
+  return { rest: rest.data, malformed, problems };
 }
 
 /** One problem in one line; several, each on its own line, so all can be fixed before the next run. */

@@ -10,6 +10,7 @@
  * a third follows the newest tool results. Usage reports cache writes, reads and uncached input apart.
  */
 import type Anthropic from "@anthropic-ai/sdk";
+import { APIConnectionError, APIConnectionTimeoutError } from "@anthropic-ai/sdk/core/error";
 import { ProviderError } from "../errors.ts";
 import type {
   ConversationItem,
@@ -22,7 +23,7 @@ import type {
   ToolChoice,
 } from "../review/ports/LlmProvider.ts";
 import { modelCapabilities } from "./modelCapabilities.ts";
-import { unreachable } from "./openAiProviderError.ts";
+import { transportFailure } from "./openAiProviderError.ts";
 
 /** What the adapter uses of a client: the Anthropic SDK's, or the Bedrock SDK's, which has the same shape. */
 export type MessagesClient = {
@@ -189,9 +190,17 @@ function toProviderError(
   }
   const setting =
     provider === "bedrock"
-      ? "ANTHROPIC_BEDROCK_BASE_URL and BEDROCK_REGION"
+      ? "ANTHROPIC_BEDROCK_BASE_URL, BEDROCK_REGION and the AWS credentials"
       : "ANTHROPIC_BASE_URL (unset for api.anthropic.com)";
-  return new ProviderError(unreachable(label, address, error, setting), undefined, { cause: error });
+  const kind =
+    error instanceof APIConnectionTimeoutError
+      ? "timeout"
+      : error instanceof APIConnectionError
+        ? "connection"
+        : "other";
+  return new ProviderError(transportFailure({ label, address, error, kind, setting }), undefined, {
+    cause: error,
+  });
 }
 
 /** The API's own words: Anthropic's `error.message`, or Bedrock's `message`, else the SDK's text. */

@@ -17,32 +17,43 @@ export function openAiProviderError(error: unknown, address?: string): ProviderE
           : error.message;
     return new ProviderError(`OpenAI failed (${error.status}): ${detail}`, error.status, { cause: error });
   }
-  return new ProviderError(
-    unreachable("OpenAI", address, error, "OPENAI_BASE_URL (unset for api.openai.com)"),
-    undefined,
-    {
-      cause: error,
-    },
-  );
+  const kind =
+    error instanceof OpenAI.APIConnectionTimeoutError
+      ? "timeout"
+      : error instanceof OpenAI.APIConnectionError
+        ? "connection"
+        : "other";
+  const setting = "OPENAI_BASE_URL (unset for api.openai.com)";
+  return new ProviderError(transportFailure({ label: "OpenAI", address, error, kind, setting }), undefined, {
+    cause: error,
+  });
+}
+
+export interface TransportFailure {
+  label: string;
+  address: string | undefined;
+  error: unknown;
+  /** How the SDK failed: nothing answered (`connection`), nothing answered in time, or anything else. */
+  kind: "connection" | "timeout" | "other";
+  /** The settings that say where requests go. */
+  setting: string;
 }
 
 /**
- * A provider nothing answered for, said with the address tried (a wrong base URL shows itself) and the
- * system's reason (ECONNREFUSED, ENOTFOUND...) where the SDK's "Connection error." hides it.
+ * A provider failure without an HTTP status, said for what it was: nothing answered at the address tried
+ * (a wrong base URL shows itself; the system's reason, ECONNREFUSED or ENOTFOUND, where the SDK's
+ * "Connection error." hides it), no answer in time, or anything else in the SDK's own words.
  */
-export function unreachable(
-  label: string,
-  address: string | undefined,
-  error: unknown,
-  setting: string,
-): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { cause?: { code?: unknown; cause?: { code?: unknown } } })?.cause;
-  const reason =
-    typeof code?.code === "string"
-      ? code.code
-      : typeof code?.cause?.code === "string"
-        ? code.cause.code
-        : undefined;
-  return `${label} could not be reached${address ? ` at ${address}` : ""}: ${message.replace(/\.$/, "")}${reason ? ` (${reason})` : ""}. Check ${setting} and the network.`;
+export function transportFailure({ label, address, error, kind, setting }: TransportFailure): string {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
+  const cause = (error as { cause?: { code?: unknown; message?: unknown; cause?: { code?: unknown } } })
+    ?.cause;
+  const code = [cause?.code, cause?.cause?.code].find((value) => typeof value === "string");
+  const detail = code ? ` (${code})` : typeof cause?.message === "string" ? ` (${cause.message})` : "";
+  const at = address ? ` at ${address}` : "";
+  if (kind === "timeout")
+    return `${label} did not answer in time${at}, after its retries. Try again; a slow local model may need a smaller page.`;
+  if (kind === "connection")
+    return `${label} could not be reached${at}: ${message}${detail}. Check ${setting} and the network.`;
+  return `${label} failed: ${message}${detail}.`;
 }

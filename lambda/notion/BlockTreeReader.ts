@@ -53,7 +53,7 @@ export class BlockTreeReader {
     if (!opens(block)) return { block, children: [] };
     try {
       if (block.type === "synced_block" && block.synced_block.synced_from) {
-        const original = await this.readSyncedOriginal(block.synced_block.synced_from.block_id);
+        const original = await this.readSyncedOriginal(block.synced_block.synced_from.block_id, tally);
         return { block, children: original ?? [], unavailable: original === undefined };
       }
       return { block, children: await this.readTree(block.id, tally) };
@@ -66,10 +66,14 @@ export class BlockTreeReader {
   }
 
   /** A synced copy shows its original's content, read once per run however many copies there are. */
-  private readSyncedOriginal(originalId: string): Promise<ReadBlock[] | undefined> {
+  private readSyncedOriginal(
+    originalId: string,
+    tally: TreeTally | undefined,
+  ): Promise<ReadBlock[] | undefined> {
     let children = this.syncedOriginals.get(originalId);
     if (!children) {
-      children = this.readTree(originalId).catch((error: unknown) => {
+      // Its blocks are counted as they are read: once, however many copies show them.
+      children = this.readTree(originalId, tally).catch((error: unknown) => {
         if (APIResponseError.isAPIResponseError(error) && error.code === APIErrorCode.ObjectNotFound)
           return undefined;
         throw error;

@@ -91,3 +91,14 @@ export type ReviewMetricOutcome = (typeof REVIEW_OUTCOMES)[number];
 export const REPLY_OUTCOMES = ["replied", "skipped", "failed", "retried", "error"] as const;
 
 export type ReplyMetricOutcome = (typeof REPLY_OUTCOMES)[number];
+
+/** Outcomes of a job that is not the job's end: another delivery, invocation or attempt carries it on. */
+const NOT_AN_END: readonly string[] = ["skipped", "continued", "retried"];
+
+/**
+ * Whether a job's outcome is where its review (or reply) ended, so each is counted once by reviewer however
+ * many invocations and attempts it took. A comment job skipped is one no reviewer should answer: an end.
+ */
+export function endsTheJob(kind: "review" | "reply", outcome: string): boolean {
+  return kind === "reply" ? outcome !== "retried" : !NOT_AN_END.includes(outcome);
+}

@@ -9,7 +9,7 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, Metrics as PowertoolsMetrics } from "@aws-lambda-powertools/metrics";
 import { type DeliveryMetrics, type JobFigures, type JobMetrics, NO_METRICS } from "./Metrics.ts";
-import { DIMENSIONS, METRIC_NAMES, METRICS_NAMESPACE } from "./metricNames.ts";
+import { DIMENSIONS, endsTheJob, METRIC_NAMES, METRICS_NAMESPACE } from "./metricNames.ts";
 
 /** A delivery's metric, for the webhook function (`service`). */
 export function powertoolsDeliveryMetrics(
@@ -36,10 +36,11 @@ export function powertoolsJobMetrics(service: string, env: NodeJS.ProcessEnv, lo
   return {
     recordJob(figures) {
       const reviewer = figures.reviewer === undefined ? undefined : dimensionValue(figures.reviewer);
-      // How many jobs, by outcome and by reviewer.
+      // How many jobs, by outcome; by reviewer, those that ended a review (not its continuations or retries).
       record(metrics, () => {
         metrics.addDimension(DIMENSIONS.outcome, figures.outcome);
-        if (reviewer) metrics.addDimensions({ [DIMENSIONS.reviewer]: reviewer });
+        if (reviewer && endsTheJob(figures.kind, figures.outcome))
+          metrics.addDimensions({ [DIMENSIONS.reviewer]: reviewer });
         const count = figures.kind === "review" ? METRIC_NAMES.reviews : METRIC_NAMES.replyJobs;
         metrics.addMetric(count, MetricUnit.Count, 1);
       });

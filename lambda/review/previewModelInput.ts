@@ -4,6 +4,7 @@
  * tokens. Nothing is written anywhere: it runs as a dry run, and the model is never asked.
  */
 import { fitContext, modelInputFor } from "./agent/askModel.ts";
+import { partInputs } from "./agent/askModelInParts.ts";
 import type { ToolSpec } from "./ports/LlmProvider.ts";
 import { prepareReview } from "./prepareReview.ts";
 import type { ReviewDependencies } from "./ReviewDependencies.ts";
@@ -26,7 +27,7 @@ export interface ModelInputPreview {
   maxOutputTokens?: number;
   /** Why the model would not be asked at all: the input does not fit its context window. */
   tooLarge?: string;
-  /** Parts the page would be reviewed in (more than 1: the input shown is the whole page's, for reference). */
+  /** Parts the page would be reviewed in (more than 1: the input shown is the first part's). */
   parts: number;
 }
 
@@ -36,13 +37,22 @@ export async function previewModelInput(
 ): Promise<ModelInputPreview> {
   const prepared = await prepareReview({ ...request, dryRun: true }, deps);
   const count = deps.countTokens ?? estimateTokens;
-  const { input, tools } = modelInputFor(prepared, { kind: "review" });
   const split = splitDocument(prepared.rendered, {
     maxTokens: deps.maxDocumentTokens ?? DEFAULT_MAX_DOCUMENT_TOKENS,
     count,
     tokens: prepared.renderedTokens,
   });
-  const fit = fitContext(input, tools, prepared.capabilities, deps, deps.onProgress ?? (() => {}));
+  // A page in parts is sent part by part: the first part's input is shown, and every part must fit.
+  const whole = modelInputFor(prepared, { kind: "review" });
+  const inputs = split.parts.length > 1 ? partInputs(prepared, split) : [whole.input];
+  const { tools } = whole;
+  const input = inputs[0]!;
+  const fits = inputs.map((each) => fitContext(each, tools, prepared.capabilities, deps, () => {}));
+  const tooLarge = fits.find((each) => "kind" in each);
+  const caps = fits.flatMap((each) => ("kind" in each ? [] : [each.maxOutputTokens]));
+  const fit = tooLarge ?? { maxOutputTokens: Math.min(...caps) };
+  // The warning that the context window is not known, once.
+  fitContext(input, tools, prepared.capabilities, deps, deps.onProgress ?? (() => {}));
   const tokens = {
     system: count(input.system),
     user: count(input.user),

@@ -101,7 +101,7 @@ async function checkSignature(
   if (!token)
     return refuse(
       401,
-      "No events key is confirmed: create the webhook subscription in the integration's settings, then confirm its verification token with margin events confirm.",
+      "No events key is confirmed: create the webhook subscription on the connection's Webhooks tab (https://www.notion.so/developers/connections), then confirm its verification token with margin events confirm.",
     );
   const signed = await verifyWebhookSignature({
     body: request.body,

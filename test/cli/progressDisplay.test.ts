@@ -56,6 +56,19 @@ describe("progress on a terminal", () => {
 
     expect(written.at(-2)).toBe("\r\x1b[2KWaiting for the model: turn 1 of at most 8, 3 s so far.");
   });
+  it("writes nothing once stopped, though reads still in flight report late", () => {
+    const { progress, written } = display({ live: true });
+
+    progress.event(reading(10, 1));
+    progress.stop();
+    const atStop = written.length;
+    progress.event(reading(11));
+    progress.rateLimited({ status: 429, retryAfterSeconds: 1 });
+    vi.advanceTimersByTime(5_000);
+
+    expect(written.slice(atStop)).toEqual([]);
+    expect(written.at(-1)).toBe("\r\x1b[2K");
+  });
 });
 
 describe("progress in a pipe", () => {
@@ -78,6 +91,18 @@ describe("progress in a pipe", () => {
       "Reading the page: 40 blocks (2 with more inside still to read); 0 Notion requests.\n",
       "Reading the page: 120 blocks; 1 Notion request, 1 held back by the rate limit to 180 a minute.\n",
     ]);
+  });
+
+  it("counts a step's interval from its start: a short step after a long wait prints no status", () => {
+    const { progress, written } = display({ live: false });
+
+    vi.advanceTimersByTime(4_900);
+    progress.event(reading(3));
+    vi.advanceTimersByTime(200);
+    progress.event(read);
+    progress.stop();
+
+    expect(written).toEqual(['Read "RFC": 300 blocks, 0 open discussions.\n']);
   });
 
   it("says how long Notion asked everyone to wait", () => {

@@ -77,6 +77,20 @@ describe("margin review while it works", () => {
   });
 });
 
+/** `margin review --print-input --json` on the world's page, parsed. */
+async function inputAsJson(target: ReviewWorld) {
+  const run = await target.margin([
+    "review",
+    target.pageId,
+    "--prompt",
+    "RFC Reviewer",
+    "--print-input",
+    "--json",
+  ]);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
 describe("margin review --print-input", () => {
   it("prints what the model would be sent, part by part with token counts, asking no model and writing nothing", async () => {
     world = await ReviewWorld.start({ provider: "openai", script: [finish] });
@@ -107,22 +121,40 @@ describe("margin review --print-input", () => {
   it("gives the same as JSON, with the figures a program needs", async () => {
     world = await ReviewWorld.start({ provider: "openai", script: [finish] });
 
-    const run = await world.margin([
-      "review",
-      world.pageId,
-      "--prompt",
-      "RFC Reviewer",
-      "--print-input",
-      "--json",
-    ]);
-
-    expect(run.code, run.stderr).toBe(0);
-    const preview = JSON.parse(run.stdout);
+    const preview = await inputAsJson(world);
     expect(preview.tokens.total).toBe(preview.tokens.system + preview.tokens.user + preview.tokens.tools);
     expect(preview.user).toContain("Move every user in one weekend.");
     expect(preview.tools.map((tool: { name: string }) => tool.name)).toContain("finish_review");
     expect(world.model.requests).toHaveLength(0);
     expect(writes(world)).toBe(0);
+  });
+
+  it("shows a re-review's input, with what the reviewer remembers, after a first review", async () => {
+    world = await ReviewWorld.start({ provider: "openai", script: [finish] });
+    const first = await world.margin(["review", world.pageId, "--prompt", "RFC Reviewer", "--quiet"]);
+    expect(first.code, first.stderr).toBe(0);
+    const postedBefore = writes(world);
+
+    const preview = await inputAsJson(world);
+    expect(preview.user).toMatch(/Your last review: .*; 0 blocks changed and 0 new since\./);
+    expect(preview.user).toContain("You reviewed this page before.");
+    expect(world.model.requests).toHaveLength(1);
+    expect(writes(world)).toBe(postedBefore);
+  });
+
+  it("shows the first part's input for a page reviewed in parts, and says how many parts", async () => {
+    world = await ReviewWorld.start({ provider: "openai", markdown: longPage(400) });
+
+    const run = await world.margin(
+      ["review", world.pageId, "--prompt", "RFC Reviewer", "--print-input"],
+      world.env({ MARGIN_MAX_DOCUMENT_TOKENS: "1000" }),
+    );
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/a review sends it in \d+ parts, .*shown here: part 1\./);
+    expect(run.stdout).not.toContain("would not be asked");
+    expect(run.stdout).toContain("Paragraph 1 of the plan.");
+    expect(run.stdout).not.toContain("Paragraph 400 of the plan.");
   });
 });
 

@@ -45,6 +45,24 @@ describe("the worker's metrics", () => {
     ]);
   });
 
+  it("count a review once by reviewer, where it ended, not its continuations or retries", async () => {
+    const metrics = powertoolsJobMetrics("margin-worker", {});
+    const review = { ...figures, kind: "review", reviewer: "RFC Reviewer" } as const;
+
+    const lines = await printed(async () => {
+      metrics.recordJob({ ...review, outcome: "continued" });
+      metrics.recordJob({ ...review, outcome: "retried" });
+      metrics.recordJob({ ...review, outcome: "reviewed" });
+    });
+
+    const counted = embeddedMetrics(lines).filter((record) => "Reviews" in record);
+    expect(counted.map((record) => [record.outcome, record.reviewer])).toEqual([
+      ["continued", undefined],
+      ["retried", undefined],
+      ["reviewed", "RFC Reviewer"],
+    ]);
+  });
+
   it("print nothing when the function's environment switches them off", async () => {
     const metrics = powertoolsJobMetrics("margin-worker", { POWERTOOLS_METRICS_DISABLED: "true" });
 

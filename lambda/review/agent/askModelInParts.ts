@@ -155,6 +155,11 @@ function actionsFor(prepared: PreparedReview): ReviewActions {
   });
 }
 
+/** The input of each part's pass as its pass begins with every comment still allowed (`--print-input`). */
+export function partInputs(prepared: PreparedReview, split: DocumentSplit): ReviewInput[] {
+  return split.parts.map((part) => partInput(prepared, split, part, prepared.settings.maxInlineComments));
+}
+
 function partInput(
   prepared: PreparedReview,
   split: DocumentSplit,
