@@ -7,6 +7,8 @@ export interface CliIo {
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Lines of the `.env` file that are not NAME=value, for the command to say with its own checks. */
+  dotEnvProblems?: string[];
   /** stderr is a terminal (progress is one live line there), and its width. */
   terminal?: { columns: number };
 }

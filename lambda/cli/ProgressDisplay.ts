@@ -39,6 +39,8 @@ type Step =
 
 /** Steps whose lines are warnings, shown even with --quiet. */
 const WARNINGS = new Set<ProgressEvent["kind"]>(["context_unknown", "learnings_not_written"]);
+/** A wait Notion asks for that is said in a line of its own. */
+const LONG_WAIT_SECONDS = 10;
 /** The live line is redrawn at most this often. */
 const REDRAW_MS = 100;
 
@@ -46,6 +48,9 @@ export class ProgressDisplay {
   private step: Step | undefined;
   private requests = 0;
   private paced = 0;
+  /** Answers of 429 or 529, and when the wait they asked for ends. */
+  private refused = 0;
+  private waitUntil = 0;
   private shown = "";
   private lastDrawn = 0;
   private lastPlain: number;
@@ -96,12 +101,18 @@ export class ProgressDisplay {
     if (event.waitedMs >= 250) this.paced++;
   };
 
-  /** Notion said to wait: everyone using the token waits that long. */
+  /**
+   * Notion said to wait: everyone using the token waits that long. Counted in the status, with the wait
+   * left; a long wait (LONG_WAIT_SECONDS) also gets a line of its own, as it would look like a hang.
+   */
   readonly rateLimited = (event: RateLimitEvent): void => {
     if (this.options.quiet || this.stopped) return;
-    this.line(
-      `Notion's rate limit was reached (${event.status}${event.reason ? `, ${event.reason}` : ""}): waiting ${event.retryAfterSeconds} s before the next request.`,
-    );
+    this.refused++;
+    this.waitUntil = Math.max(this.waitUntil, this.now() + event.retryAfterSeconds * 1000);
+    if (event.retryAfterSeconds >= LONG_WAIT_SECONDS)
+      this.line(
+        `Notion's rate limit was reached (${event.status}${event.reason ? `, ${event.reason}` : ""}): waiting ${event.retryAfterSeconds} s before the next request.`,
+      );
   };
 
   /** The live line taken away, for good. */
@@ -174,7 +185,12 @@ export class ProgressDisplay {
     const pace = this.options.requestsPerMinute
       ? ` to ${this.options.requestsPerMinute.toLocaleString("en-US")} a minute`
       : "";
-    return `${count(this.requests, "Notion request")}${this.paced > 0 ? `, ${this.paced} held back by the rate limit${pace}` : ""}`;
+    const left = Math.ceil((this.waitUntil - this.now()) / 1000);
+    const refused =
+      this.refused > 0
+        ? `; Notion said to wait ${this.refused === 1 ? "once" : `${this.refused} times`}${left > 0 ? `, ${left} s left` : ""}`
+        : "";
+    return `${count(this.requests, "Notion request")}${this.paced > 0 ? `, ${this.paced} held back by the rate limit${pace}` : ""}${refused}`;
   }
 }
 

@@ -2,7 +2,8 @@
  * The `margin` command: parses the subcommand, runs it, and turns Margin's errors into one clear line and
  * an exit code (0 done, 1 the review did not complete, 2 bad usage or configuration).
  */
-import { loadDotEnv } from "../config/loadDotEnv.ts";
+import { configurationMessage } from "../config/config.ts";
+import { readDotEnv } from "../config/readDotEnv.ts";
 import { closestTo } from "../didYouMean.ts";
 import {
   ConfigurationError,
@@ -59,9 +60,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   let env = io.env;
   try {
-    // Inside the try: a .env line that does not parse is a configuration problem, answered in one line.
-    env = loadDotEnv(io.cwd, io.env);
-    const withEnv: CliIo = { ...io, env };
+    const dotEnv = readDotEnv(io.cwd, io.env);
+    env = dotEnv.env;
+    // A .env line that does not parse is said with the rest of what a command finds missing or malformed
+    // (review and serve check everything at once); the other commands say it first, on its own.
+    if (dotEnv.problems.length > 0 && command !== "review" && command !== "serve")
+      throw new ConfigurationError(configurationMessage(dotEnv.problems));
+    const withEnv: CliIo = { ...io, env, dotEnvProblems: dotEnv.problems };
     switch (command) {
       case "review":
         return await reviewCommand(rest, withEnv);
@@ -83,9 +88,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       case "-h":
         io.stdout(USAGE);
         return command === undefined ? 2 : 0;
-      default:
-        io.stderr(`margin: unknown command "${command}".\n${USAGE}`);
+      default: {
+        const closest = closestTo(command, Object.keys(COMMAND_USAGE));
+        io.stderr(
+          `margin: unknown command "${command}"${closest ? `: did you mean ${closest}?` : "."}\n${USAGE}`,
+        );
         return 2;
+      }
     }
   } catch (error) {
     if (

@@ -48,6 +48,7 @@ export async function reviewCommand(argv: string[], io: CliIo): Promise<number> 
     settings: ["MARGIN_PROMPTS_DATABASE"],
     secrets: ["notionToken"],
     modelKey: printInput ? undefined : (data.provider ?? true),
+    earlier: io.dotEnvProblems,
   });
   const display = progressDisplayFor(io, config, data.quiet);
   try {

@@ -45,7 +45,12 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   // What the webhook and the worker will need, all said at once before anything starts.
   await requireConfiguration(
     io.env,
-    { settings: ["MARGIN_PROMPTS_DATABASE"], secrets: ["notionToken", "webhookSecret"], modelKey: true },
+    {
+      settings: ["MARGIN_PROMPTS_DATABASE"],
+      secrets: ["notionToken", "webhookSecret"],
+      modelKey: true,
+      earlier: io.dotEnvProblems,
+    },
     (config) => secretsFor(config, io.env, io.cwd),
   );
   const service = await startLocalService({
@@ -60,7 +65,12 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
     `Point a Notion automation's "Send webhook" at ${service.url}/ (through a tunnel for real Notion), with the header Authorization: Bearer <MARGIN_WEBHOOK_SECRET>.\n`,
   );
   await new Promise<void>((resolve) => {
-    const stop = () => resolve();
+    const stop = () => {
+      io.stderr(
+        "Stopping after the review in progress (Ctrl-C again stops at once: that review then resumes when serve starts again).\n",
+      );
+      resolve();
+    };
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
     signal?.addEventListener("abort", stop);

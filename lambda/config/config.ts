@@ -12,6 +12,7 @@ import { DynamoLedger } from "../ledger/DynamoLedger.ts";
 import { FileLedger } from "../ledger/FileLedger.ts";
 import { DEFAULT_REQUESTS_PER_MINUTE } from "../notion/createNotionClient.ts";
 import { SqsReviewQueue } from "../queue/SqsReviewQueue.ts";
+import { parseNotionId } from "../review/model/parseNotionId.ts";
 import type { Ledger } from "../review/ports/Ledger.ts";
 import { PROVIDERS } from "../review/prompt/promptProperties.ts";
 import { DEFAULT_REFERENCE_TOKENS } from "../review/render/renderReferences.ts";
@@ -50,7 +51,16 @@ const configSchema = z.object({
     count("a whole number of requests").check(z.minimum(1), z.maximum(100_000)),
     DEFAULT_REQUESTS_PER_MINUTE,
   ),
-  MARGIN_PROMPTS_DATABASE: text,
+  MARGIN_PROMPTS_DATABASE: z.optional(
+    z
+      .string()
+      .check(
+        z.refine(
+          (value) => parseNotionId(value) !== undefined,
+          "should be the id or URL of your Prompts database in Notion (32 hexadecimal digits, or a link to it)",
+        ),
+      ),
+  ),
   MARGIN_DEFAULT_PROMPT: text,
   MARGIN_REVIEWERS_PROPERTY: z._default(z.string().check(z.trim(), z.minLength(1)), "Reviewers"),
   // Models

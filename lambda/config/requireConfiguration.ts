@@ -18,6 +18,8 @@ export interface ConfigurationNeeds {
    * read): demanding the default provider's key here could demand one no reviewer uses.
    */
   modelKey?: ProviderName | true;
+  /** Problems found before (the `.env` file's lines), said first with the rest. */
+  earlier?: string[];
 }
 
 /** Settings that decide which key the model needs: when one is malformed, which key is not known. */
@@ -28,7 +30,9 @@ export async function requireConfiguration(
   needs: ConfigurationNeeds,
   secretsOf: (config: MarginConfig) => Secrets = () => new EnvironmentSecrets(env),
 ): Promise<MarginConfig> {
-  const { config, rest, malformed, problems } = parseConfig(env);
+  const parsed = parseConfig(env);
+  const { config, rest, malformed } = parsed;
+  const problems = [...(needs.earlier ?? []), ...parsed.problems];
   const secrets = config ? secretsOf(config) : new EnvironmentSecrets(env);
   for (const name of needs.settings ?? []) if (!env[name]?.trim()) problems.push(missingSetting(name));
   for (const name of needs.secrets ?? []) {

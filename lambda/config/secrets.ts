@@ -37,7 +37,7 @@ const SECRET_NAMES: SecretName[] = [
 /** What each secret is and where to get it, for the message that asks for it. */
 export const SECRET_PURPOSES: Record<SecretName, string> = {
   notionToken:
-    "the secret of your Notion connection (create one at https://www.notion.so/developers/connections, then copy its secret)",
+    "the token of your Notion connection (on its Configuration tab at https://www.notion.so/developers/connections)",
   openaiApiKey: "your OpenAI API key (https://platform.openai.com/api-keys)",
   anthropicApiKey:
     "your Anthropic API key (in the Claude Console, https://platform.claude.com: Settings → API keys)",

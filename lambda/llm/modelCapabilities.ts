@@ -333,7 +333,7 @@ function openAiCapabilities(family: OpenAiFamily, api: OpenAiApi, model: string)
     ...(family.defaultEffort ? { defaultReasoningEffort: family.defaultEffort } : {}),
     ...(chat && family.chatTools === "never"
       ? {
-          toolsUnavailable: `${model} takes function tools only through the Responses API, not Chat Completions: set MARGIN_OPENAI_API=responses (the server must speak /v1/responses), or choose a model that works over Chat Completions`,
+          toolsUnavailable: `${model} takes function tools only through the Responses API, not Chat Completions: set MARGIN_OPENAI_API=responses (the server must speak /v1/responses), or choose a model that works over Chat Completions (MARGIN_MODEL, or the prompt's Model property; on a local server, one it serves)`,
         }
       : {}),
     parallelToolCalls: family.parallelToolCalls,

@@ -58,6 +58,13 @@ describe("the margin executable", () => {
     }
   });
 
+  it("answers a misspelled command with the closest one", async () => {
+    const run = await runMargin(["reveiw", "some-page"], {});
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^margin: unknown command "reveiw": did you mean review\?\n/);
+  });
+
   it("answers a misspelled option with the closest one the command has", async () => {
     const run = await runMargin(["review", "some-page", "--prompt", "RFC Reviewer", "--dryrun"], {});
 

@@ -105,13 +105,18 @@ describe("progress in a pipe", () => {
     expect(written).toEqual(['Read "RFC": 300 blocks, 0 open discussions.\n']);
   });
 
-  it("says how long Notion asked everyone to wait", () => {
+  it("counts Notion's 429s in the status with the wait left, and gives a long wait a line of its own", () => {
     const { progress, written } = display({ live: false });
 
+    progress.event(reading(40));
+    progress.rateLimited({ status: 429, retryAfterSeconds: 1 });
+    progress.rateLimited({ status: 429, retryAfterSeconds: 8 });
+    vi.advanceTimersByTime(5_000);
     progress.rateLimited({ status: 429, retryAfterSeconds: 30, reason: "integration_request_limit" });
     progress.stop();
 
     expect(written).toEqual([
+      "Reading the page: 40 blocks; 0 Notion requests; Notion said to wait 2 times, 3 s left.\n",
       "Notion's rate limit was reached (429, integration_request_limit): waiting 30 s before the next request.\n",
     ]);
   });
