@@ -97,32 +97,37 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     }
   } catch (error) {
-    if (
-      error instanceof ConfigurationError ||
-      error instanceof InvalidInputError ||
-      error instanceof UnknownPromptError
-    ) {
-      io.stderr(`margin: ${error.message}\n`);
-      return 2;
-    }
-    if (error instanceof ProviderError) {
-      io.stderr(`margin: ${error.message}${error.transient ? " Try again in a moment." : ""}\n`);
-      return 1;
-    }
-    if (error instanceof MarginError) {
-      io.stderr(`margin: ${error.message}\n`);
-      return 1;
-    }
-    if (error instanceof TypeError && /Unknown option|Unexpected argument/.test(error.message)) {
-      io.stderr(`margin: ${unknownOption(error.message, usage)}\nUsage:\n  ${usage ?? USAGE}\n`);
-      return 2;
-    }
-    // Not one of Margin's own errors: say what it was; the stack only on request.
-    io.stderr(`margin: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (env.MARGIN_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ""}\n`);
-    else io.stderr("Run again with MARGIN_DEBUG=1 to see where it happened.\n");
+    return reportFailure(error, usage, { ...io, env });
+  }
+}
+
+/** A command's failure in one line on stderr, and its exit code: 2 for usage or configuration, else 1. */
+function reportFailure(error: unknown, usage: string | undefined, io: CliIo): number {
+  if (
+    error instanceof ConfigurationError ||
+    error instanceof InvalidInputError ||
+    error instanceof UnknownPromptError
+  ) {
+    io.stderr(`margin: ${error.message}\n`);
+    return 2;
+  }
+  if (error instanceof ProviderError) {
+    io.stderr(`margin: ${error.message}${error.transient ? " Try again in a moment." : ""}\n`);
     return 1;
   }
+  if (error instanceof MarginError) {
+    io.stderr(`margin: ${error.message}\n`);
+    return 1;
+  }
+  if (error instanceof TypeError && /Unknown option|Unexpected argument/.test(error.message)) {
+    io.stderr(`margin: ${unknownOption(error.message, usage)}\nUsage:\n  ${usage ?? USAGE}\n`);
+    return 2;
+  }
+  // Not one of Margin's own errors: say what it was; the stack only on request.
+  io.stderr(`margin: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+  if (io.env.MARGIN_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ""}\n`);
+  else io.stderr("Run again with MARGIN_DEBUG=1 to see where it happened.\n");
+  return 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
