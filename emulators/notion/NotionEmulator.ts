@@ -119,7 +119,11 @@ export class NotionEmulator {
       windowSeconds: options.windowSeconds ?? 60,
       workspaceExtraRetrySeconds: options.workspaceExtraRetrySeconds ?? 0,
     };
-    this.faults = new FaultPlan(this.currentSettings.failRate, this.currentSettings.randomSeed);
+    this.faults = new FaultPlan(
+      this.currentSettings.failRate,
+      this.currentSettings.randomSeed,
+      notionRouter.endpoints(),
+    );
     const clock = options.clock;
     this.limits = new RateLimits(clock ? () => clock().getTime() : () => performance.now());
     this.limits.setBucket(this.currentSettings.rps, this.currentSettings.burst);

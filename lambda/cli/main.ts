@@ -123,6 +123,12 @@ function reportFailure(error: unknown, usage: string | undefined, io: CliIo): nu
     io.stderr(`margin: ${unknownOption(error.message, usage)}\nUsage:\n  ${usage ?? USAGE}\n`);
     return 2;
   }
+  // The AWS SDK without a region or credentials (margin stats or events against AWS): set-up, not a bug.
+  const awsSetup = awsSetupProblem(error);
+  if (awsSetup) {
+    io.stderr(`margin: ${awsSetup}\n`);
+    return 2;
+  }
   // Not one of Margin's own errors: say what it was; the stack only on request.
   io.stderr(`margin: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
   if (io.env.MARGIN_DEBUG) io.stderr(`${error instanceof Error ? error.stack : ""}\n`);
@@ -132,6 +138,17 @@ function reportFailure(error: unknown, usage: string | undefined, io: CliIo): nu
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   process.exitCode = await runCli(process.argv.slice(2), processIo());
+}
+
+/** The AWS SDK's missing region or credentials, however deep in the causes (Powertools wraps them). */
+function awsSetupProblem(error: unknown): string | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (cause.message === "Region is missing")
+      return "AWS needs a region for the parameters and tables in AWS: set AWS_REGION (or AWS_PROFILE with a region).";
+    if (cause.name === "CredentialsProviderError")
+      return `AWS credentials are missing (${cause.message.replace(/\.$/, "")}): run aws configure, or set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`;
+  }
+  return undefined;
 }
 
 /**

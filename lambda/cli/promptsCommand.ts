@@ -147,7 +147,9 @@ function check(reading: LibraryReading, io: CliIo, quiet = false): number {
     return 1;
   }
   if (library.prompts.length === 0) {
-    io.stderr(`No reviewers in ${library.folder}: add a markdown file per reviewer.\n`);
+    io.stderr(
+      `No reviewers in ${library.folder}: add a markdown file per reviewer, or point --folder at a library (such as <clone>/prompts).\n`,
+    );
     return 1;
   }
   if (!quiet) {

@@ -384,6 +384,18 @@ describe("the Notion emulator through @notionhq/client", () => {
     expect(next).toMatchObject({ object: "user", type: "bot" });
   });
 
+  it("refuses a fault for an endpoint it does not have, which would never fire, naming the endpoints it has", async () => {
+    emulator = await startNotionEmulator({ seed: { users } });
+
+    const answer = await fetch(`${emulator.url}/__emulator/faults`, {
+      method: "POST",
+      body: JSON.stringify({ endpoint: "GET /v1/blocks/{id}/children", status: 503 }),
+    });
+
+    expect(answer.status).toBe(400);
+    expect(await answer.text()).toContain("GET /v1/blocks/{block_id}/children");
+  });
+
   it("injects random failures at --fail-rate, reproducibly for the same random seed", async () => {
     const outcomes: number[][] = [];
     for (let round = 0; round < 2; round++) {

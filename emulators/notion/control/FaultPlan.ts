@@ -4,6 +4,7 @@
  * committing the write").
  */
 import { seededRandom } from "../http/seededRandom.ts";
+import { NotionApiError } from "../NotionApiError.ts";
 
 export interface ScriptedFault {
   /** `METHOD /template`, e.g. `POST /v1/comments`. */
@@ -34,6 +35,8 @@ export class FaultPlan {
   constructor(
     public failRate = 0,
     randomSeed = 1,
+    /** The endpoints a fault may name (`METHOD /template`); any, when not given. */
+    private readonly endpoints?: readonly string[],
   ) {
     this.random = seededRandom(randomSeed);
   }
@@ -43,6 +46,12 @@ export class FaultPlan {
   }
 
   script(fault: ScriptedFault): void {
+    // A fault for an endpoint that does not exist would never fire: a test would pass without its fault.
+    if (this.endpoints && !this.endpoints.includes(fault.endpoint)) {
+      throw NotionApiError.validation(
+        `No endpoint "${fault.endpoint}": name one as METHOD /template, with the template's own parameter names (${this.endpoints.filter((endpoint) => endpoint.split(" ")[0] === fault.endpoint.split(" ")[0]).join(", ")}).`,
+      );
+    }
     // Defaults for fields left out or given as undefined (the control API passes them through).
     this.scripted.push({
       endpoint: fault.endpoint,

@@ -59,6 +59,11 @@ export class Router<Context> {
     });
   }
 
+  /** Every route as `METHOD /template`, the form counters and scripted faults name endpoints in. */
+  endpoints(): string[] {
+    return this.routes.map((entry) => `${entry.method} ${entry.template}`);
+  }
+
   match(method: string, path: string): Match<Context> {
     let template: string | undefined;
     for (const entry of this.routes) {
