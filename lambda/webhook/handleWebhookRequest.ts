@@ -4,9 +4,11 @@
  * run (the `prompt` query parameter, else the page's Reviewers relation, else the default reviewer), and
  * answers 202 once every review is on the queue. A rejected request queues nothing.
  */
+
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import type { Secrets } from "../config/secrets.ts";
 import type { VerificationCandidates } from "../config/VerificationCandidates.ts";
+import { closestTo } from "../didYouMean.ts";
 import type { PromptDirectory } from "../library/PromptDirectory.ts";
 import type { Log } from "../observability/Log.ts";
 import {
@@ -268,8 +270,10 @@ async function chooseReviewers(
         chosenBy === "relation"
           ? `The "${deps.reviewersProperty}" relation points to a page that is not a prompt (${name})`
           : `Unknown prompt "${name}"`;
+      const titles = await deps.prompts.titles();
+      const closest = chosenBy === "relation" ? undefined : closestTo(name, titles);
       return {
-        error: `${where}; prompts available: ${(await deps.prompts.titles()).map((title) => `"${title}"`).join(", ") || "none"}.`,
+        error: `${where}${closest ? ` (did you mean "${closest}"?)` : ""}; prompts available: ${titles.map((title) => `"${title}"`).join(", ") || "none"}.`,
       };
     }
     if (!prompts.some((known) => known.id === prompt.id)) prompts.push(prompt);

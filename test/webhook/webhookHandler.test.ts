@@ -205,6 +205,12 @@ describe("the webhook function", () => {
       'Unknown prompt "Security Reviewer"; prompts available: "Plan Reviewer", "RFC Reviewer".',
     ],
     [
+      "a misspelled prompt name",
+      { headers: auth, query: "prompt=RFC%20Reveiwer", body },
+      400,
+      'Unknown prompt "RFC Reveiwer" (did you mean "RFC Reviewer"?); prompts available: "Plan Reviewer", "RFC Reviewer".',
+    ],
+    [
       "an unknown query parameter",
       { headers: auth, query: "prompt=RFC%20Reviewer&reviewer=x", body },
       400,
