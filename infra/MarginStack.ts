@@ -34,7 +34,7 @@ import {
   DELIVERY_OUTCOMES,
   DIMENSIONS,
   METRIC_NAMES,
-  METRICS_NAMESPACE,
+  metricsNamespaceFor,
   REPLY_OUTCOMES,
   REVIEW_OUTCOMES,
   SERVICE_NAMES,
@@ -186,6 +186,7 @@ export class MarginStack extends Stack {
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
         POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.webhook,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespaceFor(this.stackName),
         MARGIN_PROMPTS_DATABASE: promptsDatabase.valueAsString,
         MARGIN_DEFAULT_PROMPT: defaultPrompt.valueAsString,
         MARGIN_QUEUE_URL: this.queue.queueUrl,
@@ -227,6 +228,7 @@ export class MarginStack extends Stack {
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
         POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.worker,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespaceFor(this.stackName),
         MARGIN_PROMPTS_DATABASE: promptsDatabase.valueAsString,
         MARGIN_MAX_ATTEMPTS: String(settings.maxAttempts),
         // A review whose reading outlives an invocation is continued through the queue.
@@ -348,7 +350,7 @@ export class MarginStack extends Stack {
     const period = Duration.hours(1);
     const metric = (service: string, name: string, options: Partial<cloudwatch.MetricProps> = {}) =>
       new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
+        namespace: metricsNamespaceFor(this.stackName),
         metricName: name,
         dimensionsMap: { [DIMENSIONS.service]: service },
         statistic: "Sum",
@@ -367,7 +369,7 @@ export class MarginStack extends Stack {
     // Reviewers are Notion pages, unknown here: a search finds each one's series.
     const byReviewer = (name: string) =>
       new cloudwatch.SearchExpression({
-        expression: `SEARCH('{${METRICS_NAMESPACE},${DIMENSIONS.service},${DIMENSIONS.reviewer}} ${DIMENSIONS.service}="${SERVICE_NAMES.worker}" MetricName="${name}"', 'Sum', ${period.toSeconds()})`,
+        expression: `SEARCH('{"${metricsNamespaceFor(this.stackName)}",${DIMENSIONS.service},${DIMENSIONS.reviewer}} ${DIMENSIONS.service}="${SERVICE_NAMES.worker}" MetricName="${name}"', 'Sum', ${period.toSeconds()})`,
         label: "",
         period,
       });

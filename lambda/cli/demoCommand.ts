@@ -94,7 +94,7 @@ async function showWhatTheModelReads(
   );
   io.stdout(
     [
-      "To have a model review it, set one of these (in the environment or a .env file) and run `npm start` again:",
+      "To have a model review it, set one of these (in the environment or a .env file) and run the demo again (`npm start`, or `margin demo`):",
       `  OPENAI_API_KEY=sk-...              OpenAI (model: MARGIN_MODEL, default ${DEFAULT_MODELS.openai})`,
       `  ANTHROPIC_API_KEY=sk-ant-...       Anthropic (model: MARGIN_MODEL, default ${DEFAULT_MODELS.anthropic})`,
       "  OPENAI_BASE_URL=http://localhost:11434/v1 MARGIN_MODEL=<model> MARGIN_CONTEXT_TOKENS=<its context>",

@@ -9,6 +9,14 @@
 /** The namespace every metric is in. */
 export const METRICS_NAMESPACE = "Margin";
 
+/**
+ * A stack's namespace: `Margin` for the stack named Margin, `Margin/<stack>` for another (a staging stack
+ * beside production in one account and region), so two stacks' figures never add up on one dashboard.
+ */
+export function metricsNamespaceFor(stackName: string): string {
+  return stackName === METRICS_NAMESPACE ? METRICS_NAMESPACE : `${METRICS_NAMESPACE}/${stackName}`;
+}
+
 /** The functions' service names: Powertools Logger's `service` field and the metrics' `service` dimension. */
 export const SERVICE_NAMES = { webhook: "margin-webhook", worker: "margin-worker" } as const;
 

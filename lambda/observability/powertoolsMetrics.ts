@@ -70,7 +70,9 @@ function powertoolsFor(
   logger: Logger | undefined,
 ): PowertoolsMetrics | undefined {
   if (/^(?:1|true|yes|on)$/i.test(env.POWERTOOLS_METRICS_DISABLED?.trim() ?? "")) return undefined;
-  return new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName: service, logger });
+  // The stack sets the namespace (see metricsNamespaceFor); Margin when run otherwise.
+  const namespace = env.POWERTOOLS_METRICS_NAMESPACE?.trim() || METRICS_NAMESPACE;
+  return new PowertoolsMetrics({ namespace, serviceName: service, logger });
 }
 
 /** One record, published at once; whatever happens while it is filled, nothing of it is left for the next. */

@@ -5,6 +5,7 @@ import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../../infra/app.ts";
+import { metricsNamespaceFor } from "../../lambda/observability/metricNames.ts";
 
 let template: Template;
 let report: {
@@ -216,8 +217,19 @@ describe("the CloudWatch dashboard", () => {
     // Reviewers are pages in Notion: a search finds each one's series.
     const searches = metrics.map((metric) => (metric[0] as { expression?: string }).expression);
     expect(searches).toContain(
-      `SEARCH('{Margin,service,reviewer} service="margin-worker" MetricName="Reviews"', 'Sum', 3600)`,
+      `SEARCH('{"Margin",service,reviewer} service="margin-worker" MetricName="Reviews"', 'Sum', 3600)`,
     );
+    // Both functions publish where the dashboard looks.
+    template.resourcePropertiesCountIs(
+      "AWS::Lambda::Function",
+      { Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: "Margin" }) } },
+      2,
+    );
+  });
+
+  it("gives another stack in the same account and region a namespace of its own", () => {
+    expect(metricsNamespaceFor("Margin")).toBe("Margin");
+    expect(metricsNamespaceFor("MarginStaging")).toBe("Margin/MarginStaging");
   });
 
   it("shows every alarm beside them, and gives the dashboard's console address as a stack output", () => {
