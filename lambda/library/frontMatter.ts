@@ -3,7 +3,9 @@
  * validates the YAML with a zod schema and reports every problem with the file and the field; writing puts
  * the fields in the order given, so a file pulled from Notion reads like one written by hand.
  */
+
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { closestTo } from "../didYouMean.ts";
 import { InvalidInputError } from "../errors.ts";
 import type * as z from "../schema.ts";
 
@@ -33,9 +35,15 @@ export function parseFrontMatter<T>(
   }
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
+    // The fields the file may have, for the closest to one misspelt.
+    const known = Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {});
+    const unknown = (key: string) => {
+      const closest = closestTo(key, known);
+      return closest ? `${key} (did you mean ${closest}?)` : key;
+    };
     const problems = parsed.error.issues.map((issue) =>
       issue.code === "unrecognized_keys"
-        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`
+        ? `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map(unknown).join(", ")}`
         : `field ${issue.path.join(".") || "(front matter)"}: ${issue.message}`,
     );
     throw new InvalidInputError(`${fileName}: ${problems.join("; ")}.`);

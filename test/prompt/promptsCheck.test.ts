@@ -61,7 +61,7 @@ describe("margin prompts check", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("6 problems in the prompt library:");
     expect(run.stderr).toContain(
-      "prompts/a.md: field max_inline_comments: should be a whole number from 0 to 50; field summary: should be one of: update, new, off; unknown field modle.",
+      "prompts/a.md: field max_inline_comments: should be a whole number from 0 to 50; field summary: should be one of: update, new, off; unknown field modle (did you mean model?).",
     );
     expect(run.stderr).toContain(
       'prompts/f.md: field title: "Plan Reviewer" is also the title of prompts/b.md',
