@@ -58,6 +58,17 @@ describe("the margin executable", () => {
     }
   });
 
+  it("reads the Prompts database when margin serve starts, and stops at once when it is not there", async () => {
+    world = await ReviewWorld.start({ provider: "openai" });
+    const env = world.env({ MARGIN_WEBHOOK_SECRET: "whsec_test", MARGIN_PROMPTS_DATABASE: "0".repeat(32) });
+
+    const run = await runMargin(["serve", "--port", "0"], env);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+    expect(run.stderr).toContain("is not shared with Margin's connection or does not exist");
+  });
+
   it("answers a misspelled command with the closest one", async () => {
     const run = await runMargin(["reveiw", "some-page"], {});
 

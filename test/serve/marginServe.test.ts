@@ -45,6 +45,7 @@ describe("margin serve", () => {
     const env = world.env({ MARGIN_WEBHOOK_SECRET: SECRET });
     delete env.ANTHROPIC_API_KEY;
     serve = await spawnServer("bin/margin.js", ["serve", "--port", "0"], env);
+    await serve.logged('Reviewers in the Prompts database: "Plan Reviewer", "RFC Reviewer".', 1);
     const twoReviews = serve.logged("Review posted", 2);
     const oneFailure = serve.logged("Review could not run", 1);
 
