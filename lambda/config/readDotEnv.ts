@@ -1,8 +1,8 @@
 /**
  * Reads a `.env` file in the working directory, if there is one, into the environment. Variables already
  * set win: the file only fills gaps. A line that is not `NAME=value` (nor a comment, nor part of a quoted
- * value spanning lines) is refused with its number: Node's parser would quietly make it part of the next
- * variable's name, and that variable would then seem unset.
+ * value spanning lines) is reported with its number and left out: Node's parser would quietly make it part
+ * of the next variable's name, and that variable would then seem unset.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
