@@ -3,16 +3,12 @@
  * `startLocalService`), logging each delivery and each review, until interrupted.
  */
 import { parseArgs } from "node:util";
-import { type MarginConfig, requireSetting, secretsFor } from "../config/config.ts";
+import { secretsFor } from "../config/config.ts";
 import { requireConfiguration } from "../config/requireConfiguration.ts";
-import type { Secrets } from "../config/secrets.ts";
 import { InvalidInputError } from "../errors.ts";
-import { NotionPromptList } from "../notion/NotionPromptList.ts";
-import { NotionSession } from "../notion/NotionSession.ts";
 import { consoleLog } from "../observability/ConsoleLog.ts";
 import * as z from "../schema.ts";
 import { startLocalService } from "../serve/startLocalService.ts";
-import { notionClientFor } from "../wiring/notionClientFor.ts";
 import type { CliIo } from "./CliIo.ts";
 
 export const SERVE_USAGE = "margin serve [--port <port>] [--host <host>] [--retry-delay-ms <ms>]";
@@ -47,7 +43,7 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   if (!options.success)
     throw new InvalidInputError(`${options.error.issues[0]!.message}. Usage: ${SERVE_USAGE}`);
   // What the webhook and the worker will need, all said at once before anything starts.
-  const config = await requireConfiguration(
+  await requireConfiguration(
     io.env,
     {
       settings: ["MARGIN_PROMPTS_DATABASE"],
@@ -68,7 +64,7 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   try {
     // The Prompts database read once now: a wrong id or a database not shared is said at start, not at the
     // first delivery (whose failure would make Notion pause the automation).
-    const titles = await reviewersIn(config, secretsFor(config, io.env, io.cwd));
+    const titles = await service.reviewers();
     io.stderr(
       `Reviewers in the Prompts database: ${titles.length > 0 ? titles.map((title) => `"${title}"`).join(", ") : "none yet (margin prompts push adds the library's)"}.\n`,
     );
@@ -92,11 +88,4 @@ export async function serveCommand(argv: string[], io: CliIo, signal?: AbortSign
   });
   await service.close();
   return 0;
-}
-
-async function reviewersIn(config: MarginConfig, secrets: Secrets): Promise<string[]> {
-  const list = new NotionPromptList(new NotionSession(await notionClientFor(config, secrets)));
-  return (await list.listPrompts(requireSetting(config, "MARGIN_PROMPTS_DATABASE")))
-    .map((prompt) => prompt.title)
-    .sort();
 }

@@ -47,12 +47,19 @@ export async function previewModelInput(
   const inputs = split.parts.length > 1 ? partInputs(prepared, split) : [whole.input];
   const { tools } = whole;
   const input = inputs[0]!;
-  const fits = inputs.map((each) => fitContext(each, tools, prepared.capabilities, deps, () => {}));
+  // Warnings (a context window not known) once, for the first part.
+  const fits = inputs.map((each, index) =>
+    fitContext(
+      each,
+      tools,
+      prepared.capabilities,
+      deps,
+      index === 0 ? (deps.onProgress ?? (() => {})) : () => {},
+    ),
+  );
   const tooLarge = fits.find((each) => "kind" in each);
   const caps = fits.flatMap((each) => ("kind" in each ? [] : [each.maxOutputTokens]));
   const fit = tooLarge ?? { maxOutputTokens: Math.min(...caps) };
-  // The warning that the context window is not known, once.
-  fitContext(input, tools, prepared.capabilities, deps, deps.onProgress ?? (() => {}));
   const tokens = {
     system: count(input.system),
     user: count(input.user),

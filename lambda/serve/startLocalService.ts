@@ -38,6 +38,8 @@ export interface LocalService {
   queue: FifoQueue;
   /** Resolves when every queued review has finished. */
   idle(): Promise<void>;
+  /** The reviewers of the Prompts database, as the webhook sees them (and keeps for its first deliveries). */
+  reviewers(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -80,6 +82,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
     url: `http://${options.host ?? "127.0.0.1"}:${address.port}`,
     queue: fifo,
     idle: () => worker.idle(),
+    reviewers: () => webhook.prompts.titles(),
     async close() {
       await worker.stop();
       await new Promise<void>((resolve) => {
